@@ -1,0 +1,54 @@
+"""Configuration, declared once.
+
+Each setting has a default that runs with no configuration at all, an environment variable that overrides
+it, and a help text; `tests/test_docs.py` fails if a setting is missing from README.md.  Secrets (Tianditu key,
+database URL with password) may also come from `.streamlit/secrets.toml`; only the UI layer reads that file and
+passes values down as arguments.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configurable value."""
+
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("CHAISANG_DATA_DIR", str(ROOT / "var"), "数据目录：默认 SQLite 库文件等运行数据存放处"),
+    Setting("CHAISANG_DATABASE_URL", "", "数据库连接串；为空时使用数据目录中的 SQLite 文件，设置后使用 PostgreSQL+PostGIS"),
+    Setting("CHAISANG_WARN_FRACTION", "0.8", "预警带：达到目标限值的该比例即标为“预警”（局内阈值，非国家标准）"),
+    Setting("CHAISANG_AS_OF", "", "评价时点（YYYY-MM-DD）；为空时取数据中最近一个完整月份的月末"),
+    Setting("CHAISANG_TIANDITU_KEY", "", "天地图浏览器端密钥（tk）；为空时不提供天地图底图"),
+    Setting("CHAISANG_BASEMAP", "none", "默认底图：none（仅矢量，离线可用）、tianditu_vec、tianditu_img、osm"),
+)
+
+
+def get(name: str) -> str:
+    """Value of a setting: environment first, then the declared default."""
+    for s in SETTINGS:
+        if s.name == name:
+            return os.environ.get(name, s.default)
+    raise KeyError(f"未声明的配置项：{name}；可用：{', '.join(s.name for s in SETTINGS)}")
+
+
+def warn_fraction() -> float:
+    """The bureau's warning band as a fraction of the limit, validated to (0, 1]."""
+    raw = get("CHAISANG_WARN_FRACTION")
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"CHAISANG_WARN_FRACTION 应为 0 到 1 之间的小数，实际为“{raw}”") from None
+    if not 0 < value <= 1:
+        raise ValueError(f"CHAISANG_WARN_FRACTION 应为 0 到 1 之间的小数，实际为“{raw}”")
+    return value

@@ -1,0 +1,25 @@
+"""Shared fixtures.  Browser fixtures live in tests/browser/conftest.py."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def require_or_skip(env_flag: str, reason: str) -> None:
+    """Skip, unless the suite runs in a mode (CI) that demands this part: then fail loudly."""
+    if os.environ.get(env_flag) == "1":
+        pytest.fail(f"{reason} (required because {env_flag}=1)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT

@@ -1,0 +1,34 @@
+"""Every setting is documented in README.md, and the README's first two commands are the ones CI runs."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import config
+from tests.conftest import ROOT
+
+
+def test_every_setting_is_documented() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [s.name for s in config.SETTINGS if f"`{s.name}`" not in readme]
+    assert not missing, f"settings missing from README.md: {missing}"
+
+
+def test_readme_first_two_commands_and_ci() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```bash\n(.*?)```", readme, re.S)
+    assert block, "README has no bash block"
+    commands = [line.split("#")[0].strip() for line in block.group(1).splitlines() if line.strip()]
+    assert commands[:2] == ["bash scripts/run_app.sh", "bash scripts/run_tests.sh"]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "bash scripts/run_tests.sh" in ci
+
+
+def test_warn_fraction_is_validated(monkeypatch) -> None:
+    monkeypatch.setenv("CHAISANG_WARN_FRACTION", "1.5")
+    with pytest.raises(ValueError, match="CHAISANG_WARN_FRACTION"):
+        config.warn_fraction()
+    monkeypatch.setenv("CHAISANG_WARN_FRACTION", "0.9")
+    assert config.warn_fraction() == 0.9
