@@ -26,7 +26,9 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("CHAISANG_DATA_DIR", str(ROOT / "var"), "数据目录：默认 SQLite 库文件等运行数据存放处"),
-    Setting("CHAISANG_DATABASE_URL", "", "数据库连接串；为空时使用数据目录中的 SQLite 文件，设置后使用 PostgreSQL+PostGIS"),
+    Setting(
+        "CHAISANG_DATABASE_URL", "", "数据库连接串；为空时使用数据目录中的 SQLite 文件，设置后使用 PostgreSQL+PostGIS"
+    ),
     Setting("CHAISANG_WARN_FRACTION", "0.8", "预警带：达到目标限值的该比例即标为“预警”（局内阈值，非国家标准）"),
     Setting("CHAISANG_AS_OF", "", "评价时点（YYYY-MM-DD）；为空时取数据中最近一个完整月份的月末"),
     Setting("CHAISANG_TIANDITU_KEY", "", "天地图浏览器端密钥（tk）；为空时不提供天地图底图"),
