@@ -61,3 +61,15 @@ def read_dataset(root: Path = DATA_DIR) -> Dataset:
         neighbours=read_geojson(bounds / "neighbours.geojson"),
         townships=read_geojson(bounds / "townships.geojson"),
     )
+
+
+def map_features(ds: Dataset) -> gpd.GeoDataFrame:
+    """Register entries and tasks as one frame of map features (tasks: ``kind='task'``, id and title)."""
+    tasks = ds.tasks.rename(columns={"site_id": "related_site"}).rename(columns={"task_id": "site_id", "title": "name"})
+    tasks = tasks.assign(
+        kind="task", sample=True, approximate=True
+    )
+    keep = [c for c in tasks.columns if c not in ("lon", "lat")]
+    return gpd.GeoDataFrame(
+        pd.concat([ds.sites, tasks[keep]], ignore_index=True), geometry="geometry", crs=ds.sites.crs
+    )

@@ -1,0 +1,126 @@
+"""A real app on 127.0.0.1 and Debian chromium driven by Playwright, every non-loopback request aborted."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.conftest import ROOT, require_or_skip
+
+CHROMIUM = os.environ.get("CHAISANG_CHROMIUM", "/usr/bin/chromium")
+LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class AppServer:
+    url: str
+    proc: subprocess.Popen[bytes]
+    log: Path
+
+
+def start_app(tmp: Path, env_extra: dict[str, str] | None = None, timeout: float = 90) -> AppServer:
+    """Start `streamlit run app.py` on a free loopback port and wait for its health endpoint."""
+    port = free_port()
+    log = tmp / f"streamlit-{port}.log"
+    env = {**os.environ, "CHAISANG_DATA_DIR": str(tmp / "data"), **(env_extra or {})}
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "app.py",
+        "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
+    ]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited early:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return AppServer(url, proc, log)
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError(f"streamlit did not become healthy:\n{log.read_text(errors='replace')}")
+
+
+def stop_app(server: AppServer) -> None:
+    server.proc.terminate()
+    try:
+        server.proc.wait(10)
+    except subprocess.TimeoutExpired:
+        server.proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+    server = start_app(tmp_path_factory.mktemp("app"))
+    yield server
+    stop_app(server)
+
+
+@dataclass
+class Network:
+    """Every request the page attempted, and those aborted for leaving the machine."""
+
+    external: list[str] = field(default_factory=list)
+    local: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
+        require_or_skip("CHAISANG_REQUIRE_BROWSER", f"Debian chromium not found at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require_or_skip("CHAISANG_REQUIRE_BROWSER", "playwright is not installed")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page_and_network(browser: object, request: pytest.FixtureRequest) -> Iterator[tuple[object, Network]]:
+    """A fresh page whose non-loopback requests are aborted and recorded."""
+    net = Network()
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")  # type: ignore[attr-defined]
+
+    def route(r: object) -> None:
+        url = r.request.url  # type: ignore[attr-defined]
+        host = urlparse(url).hostname or ""
+        if urlparse(url).scheme in ("data", "blob", "about") or host in LOOPBACK:
+            net.local.append(url)
+            r.continue_()  # type: ignore[attr-defined]
+        else:
+            net.external.append(url)
+            r.abort()  # type: ignore[attr-defined]
+
+    context.route("**/*", route)
+    page = context.new_page()
+    yield page, net
+    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+        page.screenshot(path=str(ROOT / "var" / f"failure-{request.node.name}.png"))
+    context.close()

@@ -1,0 +1,60 @@
+"""Cached loading of the map's data, keyed by data version (never by a path alone)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import geopandas as gpd
+import streamlit as st
+
+import config
+from compliance.sites import assess_all, default_as_of
+from compliance.status import SiteStatus
+from geo.dataset import data_version, map_features, read_dataset
+
+
+@dataclass(frozen=True)
+class MapData:
+    """What the map page draws: features with statuses, boundaries, the evaluation date."""
+
+    features: gpd.GeoDataFrame
+    statuses: dict[str, SiteStatus]
+    district: gpd.GeoDataFrame
+    neighbours: gpd.GeoDataFrame
+    townships: gpd.GeoDataFrame
+    as_of: dt.date
+    data_end: dt.date
+    sample: bool
+
+
+@st.cache_data(show_spinner="正在加载数据并按标准评价…", max_entries=8)
+def load_map_data(version: str, as_of_text: str, warn_fraction: float) -> MapData:
+    """Read the dataset and evaluate every feature; ``version`` is the data-version cache key."""
+    del version  # part of the cache key only
+    ds = read_dataset()
+    data_end = default_as_of(ds.measurements)
+    as_of = dt.date.fromisoformat(as_of_text) if as_of_text else data_end
+    statuses = assess_all(ds.sites, ds.measurements, ds.progress, ds.tasks, as_of=as_of, warn_fraction=warn_fraction)
+    features = map_features(ds)
+    return MapData(
+        features=features,
+        statuses=statuses,
+        district=ds.district,
+        neighbours=ds.neighbours,
+        townships=ds.townships,
+        as_of=as_of,
+        data_end=data_end,
+        sample=bool(features.get("sample", gpd.pd.Series([False])).fillna(False).astype(bool).any()),
+    )
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def current_version() -> str:
+    """Content hash of the default data files (re-checked at most once a minute)."""
+    return data_version()
+
+
+def map_data() -> MapData:
+    """The map data for the current settings."""
+    return load_map_data(current_version(), config.get("CHAISANG_AS_OF"), config.warn_fraction())
