@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 import config
@@ -26,6 +27,9 @@ class MapData:
     as_of: dt.date
     data_end: dt.date
     sample: bool
+    measurements: pd.DataFrame
+    progress: pd.DataFrame
+    tasks: gpd.GeoDataFrame
 
 
 @st.cache_data(show_spinner="正在加载数据并按标准评价…", max_entries=8)
@@ -45,7 +49,10 @@ def load_map_data(version: str, as_of_text: str, warn_fraction: float) -> MapDat
         townships=ds.townships,
         as_of=as_of,
         data_end=data_end,
-        sample=bool(features.get("sample", gpd.pd.Series([False])).fillna(False).astype(bool).any()),
+        sample=bool(features.get("sample", pd.Series([False])).fillna(False).astype(bool).any()),
+        measurements=ds.measurements,
+        progress=ds.progress,
+        tasks=ds.tasks,
     )
 
 
