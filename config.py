@@ -30,6 +30,11 @@ SETTINGS: tuple[Setting, ...] = (
         "CHAISANG_DATABASE_URL", "", "数据库连接串；为空时使用数据目录中的 SQLite 文件，设置后使用 PostgreSQL+PostGIS"
     ),
     Setting("CHAISANG_WARN_FRACTION", "0.8", "预警带：达到目标限值的该比例即标为“预警”（局内阈值，非国家标准）"),
+    Setting(
+        "CHAISANG_STALE_DAYS",
+        "daily=3,monthly=45,quarterly=120",
+        "数据过期判定：最新数据距评价时点超过该天数即为“数据过期”（按监测频次；本系统规则）",
+    ),
     Setting("CHAISANG_AS_OF", "", "评价时点（YYYY-MM-DD）；为空时取数据中最近一个完整月份的月末"),
     Setting("CHAISANG_TIANDITU_KEY", "", "天地图浏览器端密钥（tk）；为空时不提供天地图底图"),
     Setting("CHAISANG_BASEMAP", "none", "默认底图：none（仅矢量，离线可用）、tianditu_vec、tianditu_img、osm"),
@@ -54,3 +59,17 @@ def warn_fraction() -> float:
     if not 0 < value <= 1:
         raise ValueError(f"CHAISANG_WARN_FRACTION 应为 0 到 1 之间的小数，实际为“{raw}”")
     return value
+
+
+def stale_days() -> dict[str, int]:
+    """Allowed age of the latest sample per monitoring frequency, parsed from ``CHAISANG_STALE_DAYS``."""
+    raw = get("CHAISANG_STALE_DAYS")
+    out: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        freq, _, days = part.partition("=")
+        if freq.strip() not in ("daily", "monthly", "quarterly") or not days.strip().isdigit():
+            raise ValueError(
+                f"CHAISANG_STALE_DAYS 的“{part}”无效：应写成 daily=3,monthly=45,quarterly=120 的形式"
+            )
+        out[freq.strip()] = int(days)
+    return out

@@ -590,6 +590,7 @@ def site_status(
     air_class: int = 2,
     freq: str = "daily",
     warn_fraction: float = 0.8,
+    stale_after: Mapping[str, int] | None = None,
 ) -> SiteStatus:
     """Status of one air station from its latest day up to ``as_of``.
 
@@ -598,7 +599,7 @@ def site_status(
     day is older than the frequency allows (3 days for daily data).
     """
     as_of = _as_date(as_of)
-    allowed = stale_after_days(freq)
+    allowed = stale_after_days(freq, dict(stale_after) if stale_after is not None else None)
     if not 0 < warn_fraction <= 1:
         raise ComplianceError(f"预警比例“{warn_fraction}”无效：应在 0 与 1 之间")
     df = _prepare(daily)

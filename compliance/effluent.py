@@ -303,6 +303,7 @@ def site_status(
     built: dt.date | None,
     as_of: dt.date,
     warn_fraction: float = 0.8,
+    stale_after: Mapping[str, int] | None = None,
 ) -> SiteStatus:
     """Status of one WWTP from its latest daily means up to ``as_of``.
 
@@ -333,10 +334,11 @@ def site_status(
         ],
     }
     age = (as_of - latest).days
-    if age > STALE_DAYS:
+    allowed = stale_after_days("daily", dict(stale_after) if stale_after is not None else None)
+    if age > allowed:
         text = (
             f"数据过期：最新出水数据 {latest.isoformat()}，距 {as_of.isoformat()} 已 {age} 天"
-            f"（日监测允许 {STALE_DAYS} 天）；当日{result.explanation}"
+            f"（日监测允许 {allowed} 天）；当日{result.explanation}"
         )
         return SiteStatus(Status.STALE, text, result.basis, detail)
     if result.compliant is None:

@@ -47,8 +47,12 @@ def assess_sites(
     progress: pd.DataFrame | None = None,
     as_of: dt.date,
     warn_fraction: float = 0.8,
+    stale_after: Mapping[str, int] | None = None,
 ) -> dict[str, SiteStatus]:
-    """Status of every site in ``register`` (one row per site, properties of the data contract)."""
+    """Status of every site in ``register`` (one row per site, properties of the data contract).
+
+    ``stale_after`` overrides the allowed age (days) of the latest sample per monitoring frequency.
+    """
     cutoff = pd.Timestamp(as_of) + pd.Timedelta(days=1)
     upto = measurements[pd.to_datetime(measurements["time"]) < cutoff]
     by_site = {sid: grp for sid, grp in upto.groupby("site_id", sort=False)}
@@ -56,7 +60,7 @@ def assess_sites(
     result: dict[str, SiteStatus] = {}
     for row in register.to_dict("records"):
         samples = by_site.get(row["site_id"], empty)
-        result[row["site_id"]] = _assess_one(row, samples, progress, as_of, warn_fraction)
+        result[row["site_id"]] = _assess_one(row, samples, progress, as_of, warn_fraction, stale_after)
     return result
 
 
@@ -66,6 +70,7 @@ def _assess_one(
     progress: pd.DataFrame | None,
     as_of: dt.date,
     warn_fraction: float,
+    stale_after: Mapping[str, int] | None,
 ) -> SiteStatus:
     kind = row["kind"]
     if kind in ("water_section", "drinking_source"):
@@ -76,10 +81,16 @@ def _assess_one(
             freq=_str(row.get("monitoring_freq")),
             as_of=as_of,
             warn_fraction=warn_fraction,
+            stale_after=stale_after,
+            evaluate_lake_tn=_flag(row.get("evaluate_lake_tn")),
         )
     if kind == "air_station":
         return air.site_status(
-            samples, as_of=as_of, air_class=_int(row.get("air_class")) or 2, warn_fraction=warn_fraction
+            samples,
+            as_of=as_of,
+            air_class=_int(row.get("air_class")) or 2,
+            warn_fraction=warn_fraction,
+            stale_after=stale_after,
         )
     if kind == "wwtp":
         return effluent.site_status(
@@ -88,6 +99,7 @@ def _assess_one(
             built=_date(row.get("built")),
             as_of=as_of,
             warn_fraction=warn_fraction,
+            stale_after=stale_after,
         )
     if kind == "project":
         reports = None
@@ -131,6 +143,12 @@ def _date(v: object) -> dt.date | None:
     return pd.Timestamp(v).date()  # type: ignore[arg-type]
 
 
+def _flag(v: object) -> bool:
+    if _missing(v):
+        return False
+    return str(v).strip().lower() in ("1", "true", "yes", "是")
+
+
 def _json(v: object) -> Any:
     if _missing(v):
         return None
@@ -145,9 +163,12 @@ def assess_all(
     *,
     as_of: dt.date,
     warn_fraction: float = 0.8,
+    stale_after: Mapping[str, int] | None = None,
 ) -> dict[str, SiteStatus]:
     """Statuses of every map feature: register entries by ``site_id`` and tasks by ``task_id``."""
-    out = assess_sites(sites, measurements, progress=progress, as_of=as_of, warn_fraction=warn_fraction)
+    out = assess_sites(
+        sites, measurements, progress=progress, as_of=as_of, warn_fraction=warn_fraction, stale_after=stale_after
+    )
     clash = set(out) & set(tasks["task_id"].astype(str))
     if clash:
         raise ValueError(f"任务编号与点位编号重复：{', '.join(sorted(clash))}")

@@ -32,3 +32,11 @@ def test_warn_fraction_is_validated(monkeypatch) -> None:
         config.warn_fraction()
     monkeypatch.setenv("CHAISANG_WARN_FRACTION", "0.9")
     assert config.warn_fraction() == 0.9
+
+
+def test_stale_days_is_parsed_and_validated(monkeypatch) -> None:
+    monkeypatch.setenv("CHAISANG_STALE_DAYS", "daily=2, monthly=40")
+    assert config.stale_days() == {"daily": 2, "monthly": 40}
+    monkeypatch.setenv("CHAISANG_STALE_DAYS", "weekly=7")
+    with pytest.raises(ValueError, match="weekly=7"):
+        config.stale_days()

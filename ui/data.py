@@ -33,13 +33,18 @@ class MapData:
 
 
 @st.cache_data(show_spinner="正在加载数据并按标准评价…", max_entries=8)
-def load_map_data(version: str, as_of_text: str, warn_fraction: float) -> MapData:
+def load_map_data(
+    version: str, as_of_text: str, warn_fraction: float, stale_days: tuple[tuple[str, int], ...]
+) -> MapData:
     """Read the dataset and evaluate every feature; ``version`` is the data-version cache key."""
     del version  # part of the cache key only
     ds = read_dataset()
     data_end = default_as_of(ds.measurements)
     as_of = dt.date.fromisoformat(as_of_text) if as_of_text else data_end
-    statuses = assess_all(ds.sites, ds.measurements, ds.progress, ds.tasks, as_of=as_of, warn_fraction=warn_fraction)
+    statuses = assess_all(
+        ds.sites, ds.measurements, ds.progress, ds.tasks,
+        as_of=as_of, warn_fraction=warn_fraction, stale_after=dict(stale_days),
+    )
     features = map_features(ds)
     return MapData(
         features=features,
@@ -64,4 +69,5 @@ def current_version() -> str:
 
 def map_data() -> MapData:
     """The map data for the current settings."""
-    return load_map_data(current_version(), config.get("CHAISANG_AS_OF"), config.warn_fraction())
+    stale = tuple(sorted(config.stale_days().items()))
+    return load_map_data(current_version(), config.get("CHAISANG_AS_OF"), config.warn_fraction(), stale)

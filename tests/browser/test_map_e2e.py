@@ -17,13 +17,13 @@ pytestmark = pytest.mark.browser
 def expected() -> dict[str, Any]:
     """What the engine says, computed in-process from the same default data and settings."""
     from compliance.sites import assess_all, default_as_of
-    from config import warn_fraction
+    from config import stale_days, warn_fraction
     from geo.dataset import read_dataset
 
     ds = read_dataset()
     as_of = default_as_of(ds.measurements)
     statuses = assess_all(ds.sites, ds.measurements, ds.progress, ds.tasks, as_of=as_of,
-                          warn_fraction=warn_fraction())
+                          warn_fraction=warn_fraction(), stale_after=stale_days())
     return {"statuses": statuses, "n_register": len(ds.sites) + len(ds.tasks)}
 
 
