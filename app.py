@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-st.set_page_config(page_title="柴桑生态环境一张图", page_icon=":material/map:", layout="wide")
+# a local file: an emoji or :material/...: page icon makes the browser fetch it from the internet
+ICON = Path(__file__).resolve().parent / "static" / "icon.png"
+
+st.set_page_config(page_title="柴桑生态环境一张图", page_icon=str(ICON), layout="wide")
 
 pages = [
     st.Page("pages/map.py", title="一张图", icon=":material/map:", default=True),

@@ -103,7 +103,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page_and_network(browser: object, request: pytest.FixtureRequest) -> Iterator[tuple[object, Network]]:
+def page_and_network(browser: object) -> Iterator[tuple[object, Network]]:
     """A fresh page whose non-loopback requests are aborted and recorded."""
     net = Network()
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")  # type: ignore[attr-defined]
@@ -120,7 +120,12 @@ def page_and_network(browser: object, request: pytest.FixtureRequest) -> Iterato
 
     context.route("**/*", route)
     page = context.new_page()
+    # WebSockets bypass routing: record any that leave the machine (Streamlit's own is on 127.0.0.1)
+    def on_websocket(ws: object) -> None:
+        url = ws.url  # type: ignore[attr-defined]
+        if (urlparse(url).hostname or "") not in LOOPBACK:
+            net.external.append(url)
+
+    page.on("websocket", on_websocket)
     yield page, net
-    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
-        page.screenshot(path=str(ROOT / "var" / f"failure-{request.node.name}.png"))
     context.close()
