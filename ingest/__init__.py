@@ -1,0 +1,41 @@
+"""Parsing and validation of the bureau's own files (no storage, no streamlit).
+
+* :func:`ingest.registers.parse_register` — site registers (.xlsx/.xls/.csv) → contract GeoDataFrame;
+* :func:`ingest.sheets.parse_sheet` — monitoring sheets, long or wide → contract long form;
+* :func:`geo.io.read_vector` — vector files (shapefile, GeoJSON, GeoPackage, KML/KMZ) → EPSG:4490;
+* :mod:`ingest.templates` — downloadable Excel templates.
+
+Both table parsers return an :class:`~ingest.errors.ImportResult`; its ``data`` raises
+:class:`~ingest.errors.ImportRefusedError` while errors exist, so nothing invalid can be stored.
+"""
+
+from __future__ import annotations
+
+from ingest.errors import (
+    IMPORT_ERRORS,
+    DMSParseError,
+    ImportRefusedError,
+    ImportResult,
+    IngestError,
+    Issue,
+    TableReadError,
+    UnknownUnitError,
+)
+from ingest.registers import parse_register
+from ingest.sheets import parse_sheet
+from ingest.templates import register_template, sheet_template
+
+__all__ = [
+    "IMPORT_ERRORS",
+    "DMSParseError",
+    "ImportRefusedError",
+    "ImportResult",
+    "IngestError",
+    "Issue",
+    "TableReadError",
+    "UnknownUnitError",
+    "parse_register",
+    "parse_sheet",
+    "register_template",
+    "sheet_template",
+]
