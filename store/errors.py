@@ -1,0 +1,92 @@
+"""Errors of the store.  Messages are Chinese because they reach users unchanged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class StoreError(ValueError):
+    """Base class of every error the store raises on purpose."""
+
+
+class NotFoundError(StoreError):
+    """A record that does not exist (any more)."""
+
+    def __init__(self, entity: str, key: object) -> None:
+        super().__init__(f"{entity}“{key}”不存在（可能已被他人删除）")
+        self.entity = entity
+        self.key = key
+
+
+class ConcurrentEditError(StoreError):
+    """Someone else saved the record after it was read: the save is refused, nothing is overwritten."""
+
+    def __init__(self, entity: str, key: object, expected: int, current: int | None) -> None:
+        now = f"当前为第 {current} 版" if current is not None else "记录已被删除"
+        super().__init__(
+            f"{entity}“{key}”已被其他用户修改（您编辑的是第 {expected} 版，{now}）。"
+            "为避免覆盖他人的修改，本次保存未执行，请刷新后重新编辑。"
+        )
+        self.entity = entity
+        self.key = key
+        self.expected = expected
+        self.current = current
+
+
+class PermissionDeniedError(StoreError):
+    """The acting user's role does not allow this action (checked in the store, not only in the UI)."""
+
+    def __init__(self, username: str, action: str, needed: str) -> None:
+        super().__init__(f"用户“{username}”无权{action}：需要“{needed}”或更高权限")
+        self.username = username
+        self.action = action
+
+
+class AuthenticationError(StoreError):
+    """Wrong user name or password, or a disabled account (deliberately not saying which)."""
+
+    def __init__(self) -> None:
+        super().__init__("用户名或密码错误，或账号已停用")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One bad cell of an imported file (``row`` counts like a spreadsheet: the header is row 1)."""
+
+    row: int
+    field: str
+    message: str
+
+    def text(self, file_name: str) -> str:
+        """Chinese one-line description."""
+        return f"文件“{file_name}”第 {self.row} 行，字段“{self.field}”：{self.message}"
+
+
+class ImportValidationError(StoreError):
+    """An import with at least one bad row; nothing of the file was stored."""
+
+    def __init__(self, file_name: str, problems: list[RowProblem], total: int | None = None) -> None:
+        shown = problems[:20]
+        count = total if total is not None else len(problems)
+        more = f"\n……共 {count} 处问题，仅列出前 {len(shown)} 处" if count > len(shown) else ""
+        lines = "\n".join(p.text(file_name) for p in shown)
+        super().__init__(f"导入失败，未保存任何数据（整个文件不导入）：\n{lines}{more}")
+        self.file_name = file_name
+        self.problems = problems
+
+
+class DuplicateImportError(StoreError):
+    """The same file (same SHA-256) was imported before."""
+
+    def __init__(self, file_name: str, batch_id: int, when: str) -> None:
+        super().__init__(
+            f"文件“{file_name}”与第 {batch_id} 批导入（{when}）内容完全相同，已拒绝重复导入"
+        )
+        self.batch_id = batch_id
+
+
+class StoreNotEmptyError(StoreError):
+    """Restore target already holds data."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"目标数据库不是空库（已有{what}），恢复只能导入到空库")
