@@ -37,6 +37,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("CHAISANG_AS_OF", "", "评价时点（YYYY-MM-DD）；为空时取数据中最近一个完整月份的月末"),
     Setting("CHAISANG_TIANDITU_KEY", "", "天地图浏览器端密钥（tk）；为空时不提供天地图底图"),
+    Setting(
+        "CHAISANG_BUREAU_LONLAT",
+        "115.8835,29.6045",
+        "执法检查路线的出发/返回点（经度,纬度，CGCS2000）；默认为示例数据中环保局的示意位置",
+    ),
+    Setting("CHAISANG_BUREAU_NAME", "柴桑区生态环境局（示意位置）", "执法检查路线出发/返回点的名称"),
+    Setting("CHAISANG_OSRM_URL", "", "局域网内 OSRM 路网服务地址；为空时按直线距离×道路系数估算"),
     Setting("CHAISANG_BASEMAP", "none", "默认底图：none（仅矢量，离线可用）、tianditu_vec、tianditu_img、osm"),
 )
 

@@ -79,6 +79,12 @@ VENDOR_FILES: tuple[VendorFile, ...] = (
     VendorFile("leaflet.fullscreen", "Control.FullScreen.css", "leaflet.fullscreen/Control.FullScreen.css"),
     VendorFile("leaflet.fullscreen", "icon-fullscreen.svg", "leaflet.fullscreen/icon-fullscreen.svg"),
     VendorFile("leaflet.fullscreen", "LICENSE", "leaflet.fullscreen/LICENSE"),
+    # leaflet-draw (MIT; the package ships no licence file, its package.json names the licence): folium's Draw
+    # plugin, used by pages/inspections.py to draw an inspection area
+    VendorFile("leaflet-draw", "dist/leaflet.draw.js", "leaflet-draw/leaflet.draw.js"),
+    VendorFile("leaflet-draw", "dist/leaflet.draw.css", "leaflet-draw/leaflet.draw.css"),
+    VendorFile("leaflet-draw", "dist/images", "leaflet-draw/images"),
+    VendorFile("leaflet-draw", "package.json", "leaflet-draw/package.json"),
 )
 
 ROTATE_CSS = "folium/leaflet.awesome.rotate.min.css"
@@ -137,6 +143,10 @@ CLASS_ASSETS: dict[tuple[str, str], dict[str, str]] = {
         "Control.Fullscreen.js": "leaflet.fullscreen/Control.FullScreen.js",
         "Control.FullScreen.css": "leaflet.fullscreen/Control.FullScreen.css",
     },
+    ("folium.plugins.draw", "Draw"): {
+        "leaflet_draw_js": "leaflet-draw/leaflet.draw.js",
+        "leaflet_draw_css": "leaflet-draw/leaflet.draw.css",
+    },
 }
 
 # Extra scripts appended to folium.Map.default_js after the vendored ones (name -> path under vendor).
@@ -153,6 +163,9 @@ FOLIUM_URL_VERSIONS: dict[str, str | None] = {
     "leaflet.markercluster": "1.1.0",
     "leaflet.fullscreen": "3.0.0",
     "@neos21/bootstrap3-glyphicons": None,
+    # folium.plugins.Draw links leaflet.draw 1.0.2; pinned and checked in tests/planning/test_draw_assets.py
+    # (tests/layers/test_offline.py's VENDORED list does not include Draw yet)
+    "leaflet-draw": None,
 }
 
 
