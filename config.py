@@ -44,6 +44,18 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("CHAISANG_BUREAU_NAME", "柴桑区生态环境局（示意位置）", "执法检查路线出发/返回点的名称"),
     Setting("CHAISANG_OSRM_URL", "", "局域网内 OSRM 路网服务地址；为空时按直线距离×道路系数估算"),
+    Setting(
+        "CHAISANG_AUTH_MODE",
+        "local",
+        "身份认证方式：local（本地账号，默认）、proxy（可信反向代理传入用户名）、oidc（st.login 统一身份认证）",
+    ),
+    Setting(
+        "CHAISANG_PROXY_USER_HEADER", "X-Remote-User", "proxy 模式下携带用户名的请求头（Streamlit 须只监听 127.0.0.1）"
+    ),
+    Setting("CHAISANG_ANONYMOUS_VIEW", "1", "1：未登录也可只读浏览（演示、领导查看）；0：必须登录"),
+    Setting("CHAISANG_ADMIN_USER", "admin", "首次运行创建的管理员用户名"),
+    Setting("CHAISANG_ADMIN_PASSWORD", "", "首次运行创建的管理员密码；为空时随机生成并只显示一次"),
+    Setting("CHAISANG_BCRYPT_ROUNDS", "12", "密码哈希（bcrypt）强度"),
     Setting("CHAISANG_BASEMAP", "none", "默认底图：none（仅矢量，离线可用）、tianditu_vec、tianditu_img、osm"),
 )
 

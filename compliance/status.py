@@ -136,3 +136,24 @@ class SiteStatus:
     def color(self) -> str:
         """Hex colour of the status."""
         return status_color(self.status)
+
+
+# Neutral colours of printed maps and tables (briefing): base map, outlines, text, table rules.
+PRINT_STYLE: dict[str, str] = {
+    "neighbour_fill": "#f0f0ec",
+    "neighbour_edge": "#b8b8b8",
+    "neighbour_text": "#9a9a9a",
+    "district_fill": "#ffffff",
+    "district_edge": "#2f2f2f",
+    "township_edge": "#8a8a8a",
+    "focus_fill": "#fff6dc",
+    "focus_edge": "#b5651d",
+    "text": "#1f1f1f",
+    "muted": "#666666",
+    "rule": "#d0d0d0",
+    "header_fill": "#eef2f6",
+    "title": "#0b3d6b",
+    "sample": "#d7263d",
+    "white": "#ffffff",
+    "black": "#000000",
+}

@@ -56,7 +56,7 @@ def read_dataset(root: Path = DATA_DIR) -> Dataset:
         sites=read_geojson(sample / "sites.geojson"),
         measurements=measurements,
         progress=pd.read_csv(sample / "project_progress.csv", parse_dates=["date"]),
-        tasks=points_from_lonlat(tasks),
+        tasks=points_from_lonlat(tasks.assign(sample=True, approximate=True)),
         district=read_geojson(bounds / "district.geojson"),
         neighbours=read_geojson(bounds / "neighbours.geojson"),
         townships=read_geojson(bounds / "townships.geojson"),
@@ -66,9 +66,9 @@ def read_dataset(root: Path = DATA_DIR) -> Dataset:
 def map_features(ds: Dataset) -> gpd.GeoDataFrame:
     """Register entries and tasks as one frame of map features (tasks: ``kind='task'``, id and title)."""
     tasks = ds.tasks.rename(columns={"site_id": "related_site"}).rename(columns={"task_id": "site_id", "title": "name"})
-    tasks = tasks.assign(
-        kind="task", sample=True, approximate=True
-    )
+    tasks = tasks.assign(kind="task")
+    for flag in ("sample", "approximate"):
+        tasks[flag] = tasks[flag].astype(bool) if flag in tasks else False
     keep = [c for c in tasks.columns if c not in ("lon", "lat")]
     return gpd.GeoDataFrame(
         pd.concat([ds.sites, tasks[keep]], ignore_index=True), geometry="geometry", crs=ds.sites.crs

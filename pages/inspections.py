@@ -38,37 +38,13 @@ from planning.export import (
 from planning.records import Finding, Photo, Rectification, close_task, record_draw, record_finding, task_table
 from planning.route import plan_route
 from planning.targets import Circle, TargetFilter, area_from_drawings, choose_targets
-from store import Role, StoreError, User, open_store
+from store import Role, StoreError, User
+from ui.auth import current_user
 from ui.data import map_data
+from ui.store import get_store
 
 ss = st.session_state
 use_local_assets()
-
-
-@st.cache_resource(show_spinner="正在打开数据库…")
-def _store() -> Any:
-    return open_store()
-
-
-def _login(store: Any) -> User | None:
-    with st.sidebar.expander("登录（登记检查、抽查需“编辑”权限）", expanded=ss.get("insp_user") is None):
-        user = ss.get("insp_user")
-        if user is not None:
-            st.write(f"当前用户：{user.username}（{user.display_name or user.username}，{user.role.label}权限）")
-            if st.button("退出登录"):
-                ss.insp_user = None
-                st.rerun()
-            return user
-        with st.form("insp_login"):
-            name = st.text_input("用户名")
-            pw = st.text_input("密码", type="password")
-            if st.form_submit_button("登录"):
-                try:
-                    ss.insp_user = store.authenticate(name, pw)
-                    st.rerun()
-                except StoreError as exc:
-                    st.error(str(exc))
-    return None
 
 
 def _can_edit(user: User | None) -> bool:
@@ -76,8 +52,8 @@ def _can_edit(user: User | None) -> bool:
 
 
 data = map_data()
-store = _store()
-user = _login(store)
+store = get_store()
+user = current_user()
 st.title("执法检查：选对象、排路线、交外勤、记结果")
 if data.sample:
     st.warning("当前为**示例数据**（合成数据，点位为示意位置）。")

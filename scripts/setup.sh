@@ -18,10 +18,11 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# Node/npm is needed for the offline Leaflet assets.
+# Node/npm for the offline Leaflet assets; a CJK font for the PDF briefings and route sheets.
 command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+apt_install fonts-wqy-zenhei
 if [ "$mode" = "test" ]; then
-  apt_install chromium fonts-noto-cjk postgresql postgresql-postgis
+  apt_install chromium fonts-noto-cjk poppler-utils postgresql postgresql-postgis
 fi
 
 # Python virtual environment, re-synced only when the requirement files change.

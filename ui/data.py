@@ -12,7 +12,9 @@ import streamlit as st
 import config
 from compliance.sites import assess_all, default_as_of
 from compliance.status import SiteStatus
-from geo.dataset import data_version, map_features, read_dataset
+from geo.dataset import map_features
+from store.dataset import read_store_dataset
+from ui.store import get_store, store_version
 
 
 @dataclass(frozen=True)
@@ -36,9 +38,9 @@ class MapData:
 def load_map_data(
     version: str, as_of_text: str, warn_fraction: float, stale_days: tuple[tuple[str, int], ...]
 ) -> MapData:
-    """Read the dataset and evaluate every feature; ``version`` is the data-version cache key."""
-    del version  # part of the cache key only
-    ds = read_dataset()
+    """Read the dataset from the store and evaluate every feature; ``version`` is the store's data version."""
+    del version  # the cache key: changes on every write to the store
+    ds = read_store_dataset(get_store())
     data_end = default_as_of(ds.measurements)
     as_of = dt.date.fromisoformat(as_of_text) if as_of_text else data_end
     statuses = assess_all(
@@ -61,13 +63,8 @@ def load_map_data(
     )
 
 
-@st.cache_data(show_spinner=False, ttl=60)
-def current_version() -> str:
-    """Content hash of the default data files (re-checked at most once a minute)."""
-    return data_version()
-
-
 def map_data() -> MapData:
     """The map data for the current settings."""
     stale = tuple(sorted(config.stale_days().items()))
-    return load_map_data(current_version(), config.get("CHAISANG_AS_OF"), config.warn_fraction(), stale)
+    version = store_version(get_store())
+    return load_map_data(version, config.get("CHAISANG_AS_OF"), config.warn_fraction(), stale)

