@@ -7,14 +7,17 @@ Every name and note reaching HTML is escaped.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import folium
 import geopandas as gpd
+import shapely
 from shapely.geometry import mapping
 
+from compliance.status import Status, status_color
 from layers._features import Feature, esc, json_value, require_columns, to_display_crs, truthy
-from layers.style import district_options, neighbour_options, township_options
+from layers.style import district_options, neighbour_options, path_options, township_options
 
 APPROXIMATE_LABEL = "示意边界"
 DEFAULT_TOWNSHIP_NOTE = "乡镇边界为示意边界，非法定界线；可导入正式边界替换"
@@ -55,6 +58,14 @@ _BIND_JS = folium.JsCode(
         if (p.popup_html) { layer.bindPopup(p.popup_html, {maxWidth: 320}); }
     }"""
 )
+
+
+def for_display(gdf: gpd.GeoDataFrame, tolerance: float, grid: float = 1e-4) -> gpd.GeoDataFrame:
+    """A copy simplified by ``tolerance`` degrees and snapped to ``grid`` degrees (display only, smaller HTML)."""
+    out = to_display_crs(gdf, "边界图层")
+    geoms = out.geometry.simplify(tolerance, preserve_topology=True)
+    out["geometry"] = shapely.set_precision(geoms.to_numpy(), grid)
+    return out[~out.geometry.is_empty]
 
 
 def _geojson(
@@ -125,4 +136,54 @@ def build_townships(
         for _, row in shown.iterrows():
             if row.geometry is not None and not row.geometry.is_empty:
                 _label(row["name"], _label_location(row)).add_to(group)
+    return group
+
+
+# problems per township -> palette status used as fill (0: 达标 green, 1-2: 预警 amber, 3+: 超标 red)
+ROLLUP_BANDS: tuple[tuple[int, Status, str], ...] = (
+    (0, Status.GOOD, "无问题"),
+    (1, Status.WARN, "1–2 个问题"),
+    (3, Status.EXCEED, "3 个及以上问题"),
+)
+
+
+def rollup_band(count: int) -> tuple[Status, str]:
+    """(palette status, band text) of a township's problem count."""
+    found = ROLLUP_BANDS[0]
+    for band in ROLLUP_BANDS:
+        if count >= band[0]:
+            found = band
+    return found[1], found[2]
+
+
+def build_township_rollup(
+    gdf: gpd.GeoDataFrame, problems: Mapping[str, int], *, name: str = "乡镇边界"
+) -> folium.FeatureGroup:
+    """Choropleth of problems per township; each polygon carries ``township`` so a click can filter by it."""
+    shown = to_display_crs(gdf, "乡镇图层")
+    group = folium.FeatureGroup(name=name)
+    for _, row in shown.iterrows():
+        if row.geometry is None or row.geometry.is_empty:
+            continue
+        town = str(json_value(row["name"]))
+        count = int(problems.get(town, 0))
+        status, band = rollup_band(count)
+        approximate = truthy(row.get("approximate"))
+        style = path_options(
+            status_color(status), weight=1.5, fill_opacity=0.45, dash_array="6 4" if approximate else None
+        )
+        note = f"（{APPROXIMATE_LABEL}）" if approximate else ""
+        props = {
+            "township": town,
+            "problems": count,
+            "tooltip_html": f"{esc(town)}：问题 {count} 个（{esc(band)}）{note}",
+        }
+        feature = {"type": "Feature", "properties": props, "geometry": mapping(row.geometry)}
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": [feature]},
+            style_function=lambda _f, s=style: s,
+            on_each_feature=_BIND_JS,
+            control=False,
+        ).add_to(group)
+        _label(town, _label_location(row)).add_to(group)
     return group

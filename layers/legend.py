@@ -112,3 +112,90 @@ def build_legend(
 ) -> Legend:
     """Legend control for ``features`` (site GeoJSON features, e.g. ``layers.sites.features_of(groups)``)."""
     return Legend(legend_html(features, approximate_boundaries=approximate_boundaries), position=position)
+
+
+def group_status_counts(table: Any) -> dict[str, dict[str, int]]:
+    """{group: {status code: count}} of a site table (``layers.sitetable``), for the live legend."""
+    if len(table) == 0:
+        return {}
+    grouped = table.groupby(["group", "status"], sort=False).size()
+    out: dict[str, dict[str, int]] = {}
+    for (group, status), n in grouped.items():
+        out.setdefault(str(group), {})[str(status)] = int(n)
+    return out
+
+
+def live_legend_html(
+    counts: Mapping[str, Mapping[str, int]],
+    *,
+    sample: bool,
+    approximate_boundaries: bool = True,
+    title: str = "图例",
+    extra_rows: Iterable[str] = (),
+) -> str:
+    """Legend HTML from per-group counts: one row per status present, counts summed over the groups."""
+    totals: Counter[str] = Counter()
+    for per_status in counts.values():
+        totals.update(per_status)
+    ordered = sorted((Status(s) for s in totals), key=lambda s: STATUS_STYLE[s].order)
+    rows = [_row(s, totals[s.value]) for s in ordered]
+    if approximate_boundaries:
+        opts = township_options(True)
+        rows.append(_line_row("approximate", APPROXIMATE_TEXT, opts.get("dashArray"), opts["color"]))
+    rows.extend(extra_rows)
+    if sample:
+        rows.append(f'<div class="legend-row legend-sample" data-key="sample">[示例] {esc(SAMPLE_TEXT)}</div>')
+    return (
+        f'<div id="{LEGEND_ID}" class="map-legend" data-total="{sum(totals.values())}" '
+        'style="background:Canvas;color:CanvasText;padding:6px 10px;border-radius:4px;'
+        'box-shadow:0 1px 4px GrayText;font-size:12px;line-height:20px;max-height:60vh;overflow:auto">'
+        f"<b>{esc(title)}</b>{''.join(rows)}</div>"
+    )
+
+
+class LiveLegend(MacroElement):
+    """Legend control whose counts follow the layer switcher (groups hidden there stop counting)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }}, counts = {{ this.counts|tojson }}, hidden = {};
+            var ctl = L.control({position: {{ this.position|tojson }}});
+            ctl.onAdd = function () {
+                var div = L.DomUtil.create("div", "leaflet-control map-legend-control");
+                div.innerHTML = {{ this.html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            ctl.addTo(map);
+            function recount() {
+                var tot = {}, all = 0;
+                Object.keys(counts).forEach(function (g) {
+                    if (hidden[g]) return;
+                    Object.keys(counts[g]).forEach(function (s) { tot[s] = (tot[s] || 0) + counts[g][s]; });
+                });
+                document.querySelectorAll("#{{ this.legend_id }} .legend-row[data-status]").forEach(function (r) {
+                    var n = tot[r.dataset.status] || 0; all += n;
+                    r.dataset.count = n; r.querySelector(".legend-count").textContent = n;
+                    r.style.display = n ? "" : "none";
+                });
+                document.getElementById("{{ this.legend_id }}").dataset.total = all;
+            }
+            map.on("overlayremove", function (e) { if (e.name in counts) { hidden[e.name] = 1; recount(); } });
+            map.on("overlayadd", function (e) { if (e.name in counts) { delete hidden[e.name]; recount(); } });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str, counts: Mapping[str, Mapping[str, int]], position: str = "bottomright") -> None:
+        if position not in POSITIONS:
+            raise LayerError(f"图例位置“{position}”无效；可用：{'、'.join(POSITIONS)}")
+        super().__init__()
+        self._name = "LiveLegend"
+        self.html = html
+        self.counts = {g: dict(c) for g, c in counts.items()}
+        self.position = position
+        self.legend_id = LEGEND_ID

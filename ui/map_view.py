@@ -1,20 +1,138 @@
-"""The map component: a composed folium map shown with st_folium, panning without reruns."""
+"""The map component and its caches: statuses per period, the site table, the composed map.
+
+Cache keys are small hashables: the data version (``ui.data.current_version``), the period, the filter state
+(``layers.view.ViewState``) and the map options — never the frames themselves (those are ``_``-prefixed, so
+Streamlit does not hash them).  Panning and zooming never rerun the page: ``st_folium`` only reports
+``last_active_drawing`` (a click on a site or, in the roll-up, a township).
+"""
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 from typing import Any
 
+import pandas as pd
+import streamlit as st
 from streamlit_folium import st_folium
 
-from layers.compose import ComposedMap
+from compliance.periods import clamp_as_of
+from compliance.rollup import problems_by_township
+from compliance.sites import assess_all
+from compliance.status import SiteStatus
+from config import stale_days, warn_fraction
+from geo.offset import gcj02_to_wgs84
+from layers.basemaps import get_basemap
+from layers.compose import FastMap, MapOptions, compose_fast
+from layers.sitetable import site_table
+from layers.view import ViewState, filter_table
+from ui.data import MapData
+from ui.store import get_store, store_version
+
+MAP_KEY = "site_map"
 
 
-def show_map(composed: ComposedMap, *, key: str = "map", height: int = 680) -> dict[str, Any] | None:
-    """Render the map; only a click on a feature reruns the page (not pan or zoom)."""
+def current_version() -> str:
+    """The store's data version (changes on every write): the key of every cache here."""
+    return store_version(get_store())
+
+
+def register_of(data: MapData) -> pd.DataFrame:
+    """The register part of the map features (everything but tasks)."""
+    return data.features[data.features["kind"] != "task"]
+
+
+@st.cache_resource(show_spinner="正在按所选时段评价…", max_entries=48)
+def period_statuses(version: str, period: str, as_of_default: str, _data: MapData) -> dict[str, SiteStatus]:
+    """Statuses of every feature for ``period`` (as of the period end; '' = the default evaluation date)."""
+    del version  # cache key
+    if not period:
+        return dict(_data.statuses)
+    as_of = clamp_as_of(period, _data.data_end)
+    if as_of == _data.as_of:
+        return dict(_data.statuses)
+    return assess_all(
+        register_of(_data), _data.measurements, _data.progress, _data.tasks, as_of=as_of,
+        warn_fraction=warn_fraction(), stale_after=stale_days(),
+    )
+
+
+def statuses_for(data: MapData, period: str) -> dict[str, SiteStatus]:
+    """Cached statuses of ``period`` for the current data version."""
+    return period_statuses(current_version(), period, data.as_of.isoformat(), data)
+
+
+@st.cache_resource(show_spinner=False, max_entries=48)
+def _table(version: str, period: str, _data: MapData, _statuses: dict[str, SiteStatus]) -> pd.DataFrame:
+    del version, period
+    return site_table(_data.features, _statuses)
+
+
+def table_for(data: MapData, period: str) -> pd.DataFrame:
+    """The site table (``layers.sitetable``) of ``period``."""
+    return _table(current_version(), period, data, statuses_for(data, period))
+
+
+@st.cache_resource(show_spinner="正在绘制地图…", max_entries=24)
+def _map(
+    version: str, period: str, view: ViewState, options: MapOptions, _data: MapData, _table: pd.DataFrame
+) -> FastMap:
+    del version, period
+    shown = filter_table(_table, view)
+    problems = problems_by_township(filter_table(_table, view.with_(townships=())))
+    return compose_fast(
+        shown, district=_data.district, neighbours=_data.neighbours, townships=_data.townships,
+        options=options, problems_by_township=problems,
+    )
+
+
+def build_map_cached(data: MapData, view: ViewState, options: MapOptions) -> FastMap:
+    """The composed map for this view, built once per (data version, period, filters, options)."""
+    table = table_for(data, view.period)
+    key_view = view.with_(site="", basemap="")  # selection and basemap do not change the drawn sites
+    return _map(current_version(), view.period, key_view, options, data, table)
+
+
+def show_map(
+    fast: FastMap,
+    *,
+    height: int = 680,
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+) -> dict[str, Any] | None:
+    """Render the map; only a click on a feature reruns (pan/zoom do not).  ``center``: (lat, lon).
+
+    ``st_folium`` rewrites element ids of the map it is given, so the cached map is never passed itself: each
+    run renders a deep copy (milliseconds — the site payloads are immutable strings, shared, not copied).
+    """
     return st_folium(
-        composed.map,
-        key=key,
+        copy.deepcopy(fast.map),
+        key=MAP_KEY,
         height=height,
         use_container_width=True,
         returned_objects=["last_active_drawing"],
+        center=center,
+        zoom=zoom,
     )
+
+
+def clicked(result: dict[str, Any] | None) -> dict[str, Any]:
+    """Properties of the last clicked feature ({} when none)."""
+    drawing = (result or {}).get("last_active_drawing") or {}
+    return dict(drawing.get("properties") or {})
+
+
+def clicked_position(result: dict[str, Any] | None, basemap: str) -> tuple[float, float] | None:
+    """(lon, lat) in CGCS2000 of the clicked feature: GCJ-02 display positions are shifted back first."""
+    geometry = ((result or {}).get("last_active_drawing") or {}).get("geometry") or {}
+    if geometry.get("type") != "Point":
+        return None
+    lon, lat = geometry["coordinates"][:2]
+    if get_basemap(basemap).gcj02:
+        lon, lat = gcj02_to_wgs84(lon, lat)
+    return float(lon), float(lat)
+
+
+def as_of_text(data: MapData, period: str) -> dt.date:
+    """The evaluation date the colours stand for."""
+    return clamp_as_of(period, data.data_end) if period else data.as_of
