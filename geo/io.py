@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import io
 import re
+import struct
 import tempfile
 import warnings as warnings_mod
 import zipfile
@@ -143,8 +144,10 @@ def _unzip(data: bytes, name: str, max_bytes: int) -> dict[str, bytes]:
             raise FileTooLargeError(name, total, max_bytes)
         return {_zip_name(i): zf.read(i) for i in infos}
     except (
-        zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError
+        zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError,
+        IndexError, KeyError, OverflowError, struct.error,
     ) as exc:
+        # a damaged central directory surfaces as any of these from zipfile
         raise CorruptFileError(name, f"压缩包无法解压：{type(exc).__name__}") from None
     except ValueError as exc:
         if isinstance(exc, GeoError):
@@ -422,7 +425,7 @@ def _read_kml(data: bytes, name: str) -> _Raw:
         raise CorruptFileError(name, "KML 含 DOCTYPE/ENTITY 声明，为安全起见拒绝读取")
     try:
         root = ET.fromstring(data)
-    except ET.ParseError as exc:
+    except (ET.ParseError, LookupError, ValueError) as exc:  # LookupError: an unknown declared encoding
         raise CorruptFileError(name, f"KML 不是合法的 XML（{exc}）") from None
     rows: list[dict[str, Any]] = []
     skipped = _walk_kml(root, [], name, rows) if _local(root.tag) == "kml" else 0
