@@ -23,7 +23,7 @@ from layers.boundaries import (
     for_display,
 )
 from layers.fastsites import build_compact_groups, payload_bytes
-from layers.legend import LiveLegend, build_legend, group_status_counts, live_legend_html
+from layers.legend import LegendUpdate, LiveLegend, build_legend, group_status_counts, live_legend_html
 from layers.sites import build_site_groups, site_features
 
 
@@ -113,7 +113,40 @@ def shift_table(table: pd.DataFrame, conversion: str = "wgs84_to_gcj02") -> pd.D
     return out
 
 
-def compose_fast(
+@dataclass(frozen=True)
+class SplitMap:
+    """The map in two parts, for ``st_folium(base, feature_group_to_add=groups, layer_control=...)``.
+
+    ``base`` depends on the map options only (basemap, context layers, legend frame, view), so a filter change
+    keeps the same map script: streamlit-folium then swaps ``groups`` (sites, the roll-up choropleth and the
+    legend counts) in the running map — no reload, the user's pan and zoom are kept.
+    """
+
+    base: folium.Map
+    groups: list[folium.FeatureGroup]
+    table: pd.DataFrame
+    payload_bytes: int
+
+
+def _prepare(
+    table: pd.DataFrame,
+    district: gpd.GeoDataFrame,
+    neighbours: gpd.GeoDataFrame,
+    townships: gpd.GeoDataFrame,
+    gcj02: bool,
+) -> tuple[pd.DataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    district = for_display(district, DISTRICT_TOLERANCE, 1e-5)
+    neighbours = for_display(neighbours, NEIGHBOUR_TOLERANCE)
+    townships = for_display(townships, TOWNSHIP_TOLERANCE, 1e-5)
+    if gcj02:
+        table = shift_table(table)
+        district, neighbours, townships = (
+            shift_frame(g, "wgs84_to_gcj02") for g in (district, neighbours, townships)
+        )
+    return table, district, neighbours, townships
+
+
+def compose_split(
     table: pd.DataFrame,
     *,
     district: gpd.GeoDataFrame,
@@ -121,21 +154,14 @@ def compose_fast(
     townships: gpd.GeoDataFrame,
     options: MapOptions = MapOptions(),
     problems_by_township: Mapping[str, int] | None = None,
-) -> FastMap:
-    """Map of a (filtered) site table with compact canvas layers, boundaries, live legend and layer control.
+) -> SplitMap:
+    """Base map (options only) and the filter-dependent groups; see ``SplitMap``.
 
     With a GCJ-02 basemap (高德) every overlay — sites, district, neighbours, townships — is shifted to GCJ-02
     for display; ``ui`` shifts clicked coordinates back with ``geo.offset.gcj02_to_wgs84`` before use.
     """
     spec = get_basemap(options.basemap)
-    district = for_display(district, DISTRICT_TOLERANCE, 1e-5)
-    neighbours = for_display(neighbours, NEIGHBOUR_TOLERANCE)
-    townships = for_display(townships, TOWNSHIP_TOLERANCE, 1e-5)
-    if spec.gcj02:
-        table = shift_table(table)
-        district, neighbours, townships = (
-            shift_frame(g, "wgs84_to_gcj02") for g in (district, neighbours, townships)
-        )
+    table, district, neighbours, townships = _prepare(table, district, neighbours, townships, spec.gcj02)
     minx, miny, maxx, maxy = district.total_bounds
     m = build_map(
         ((miny + maxy) / 2, (minx + maxx) / 2), 10, options.basemap, options.tianditu_key, custom=options.custom,
@@ -154,19 +180,43 @@ def compose_fast(
         build_neighbours(neighbours).add_to(background)
         build_district(district).add_to(background)
         background.add_to(m)
-    if options.townships:
-        if options.rollup:
-            build_township_rollup(townships, problems_by_township or {}).add_to(m)
-        else:
-            build_townships(townships, name="乡镇边界").add_to(m)
-    groups = build_compact_groups(table)
-    for group in groups:
-        group.add_to(m)
-    counts = group_status_counts(table)
+    if options.townships and not options.rollup:
+        build_townships(townships, name="乡镇边界").add_to(m)
     extra = rollup_legend_rows() if options.rollup and options.townships else ()
+    LiveLegend(
+        live_legend_html({}, sample=options.sample, approximate_boundaries=options.approximate_boundaries,
+                         extra_rows=extra), {}
+    ).add_to(m)
+    groups: list[folium.FeatureGroup] = []
+    if options.townships and options.rollup:
+        groups.append(build_township_rollup(townships, problems_by_township or {}))
+    sites = build_compact_groups(table)
+    groups.extend(sites)
+    counts = group_status_counts(table)
+    legend = folium.FeatureGroup(name="图例计数", control=False)
     html = live_legend_html(
         counts, sample=options.sample, approximate_boundaries=options.approximate_boundaries, extra_rows=extra
     )
-    LiveLegend(html, counts).add_to(m)
-    add_layer_control(m)
-    return FastMap(m, table, payload_bytes(groups))
+    LegendUpdate(html, counts).add_to(legend)
+    groups.append(legend)
+    return SplitMap(m, groups, table, payload_bytes(sites))
+
+
+def compose_fast(
+    table: pd.DataFrame,
+    *,
+    district: gpd.GeoDataFrame,
+    neighbours: gpd.GeoDataFrame,
+    townships: gpd.GeoDataFrame,
+    options: MapOptions = MapOptions(),
+    problems_by_township: Mapping[str, int] | None = None,
+) -> FastMap:
+    """One self-contained map (``compose_split`` with its groups added and a layer control): bench, exports."""
+    split = compose_split(
+        table, district=district, neighbours=neighbours, townships=townships, options=options,
+        problems_by_township=problems_by_township,
+    )
+    for group in split.groups:
+        group.add_to(split.base)
+    add_layer_control(split.base)
+    return FastMap(split.base, split.table, split.payload_bytes)

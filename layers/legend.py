@@ -154,16 +154,21 @@ def live_legend_html(
 
 
 class LiveLegend(MacroElement):
-    """Legend control whose counts follow the layer switcher (groups hidden there stop counting)."""
+    """Legend control whose counts follow the layer switcher (groups hidden there stop counting).
+
+    ``window.ChaisangLegend.update(html, counts)`` replaces the rows and counts later (``LegendUpdate``): the map
+    page swaps the site layers after a filter change without reloading the map, and the legend follows.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function () {
-            var map = {{ this._parent.get_name() }}, counts = {{ this.counts|tojson }}, hidden = {};
+            var map = {{ this._parent.get_name() }}, hidden = {};
+            var state = window.ChaisangLegend = {counts: {{ this.counts|tojson }}, box: null};
             var ctl = L.control({position: {{ this.position|tojson }}});
             ctl.onAdd = function () {
-                var div = L.DomUtil.create("div", "leaflet-control map-legend-control");
+                var div = state.box = L.DomUtil.create("div", "leaflet-control map-legend-control");
                 div.innerHTML = {{ this.html|tojson }};
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
@@ -171,20 +176,25 @@ class LiveLegend(MacroElement):
             };
             ctl.addTo(map);
             function recount() {
-                var tot = {}, all = 0;
+                var tot = {}, all = 0, counts = state.counts;
                 Object.keys(counts).forEach(function (g) {
                     if (hidden[g]) return;
                     Object.keys(counts[g]).forEach(function (s) { tot[s] = (tot[s] || 0) + counts[g][s]; });
                 });
-                document.querySelectorAll("#{{ this.legend_id }} .legend-row[data-status]").forEach(function (r) {
+                state.box.querySelectorAll(".legend-row[data-status]").forEach(function (r) {
                     var n = tot[r.dataset.status] || 0; all += n;
                     r.dataset.count = n; r.querySelector(".legend-count").textContent = n;
                     r.style.display = n ? "" : "none";
                 });
-                document.getElementById("{{ this.legend_id }}").dataset.total = all;
+                var box = document.getElementById("{{ this.legend_id }}");
+                if (box) box.dataset.total = all;
             }
-            map.on("overlayremove", function (e) { if (e.name in counts) { hidden[e.name] = 1; recount(); } });
-            map.on("overlayadd", function (e) { if (e.name in counts) { delete hidden[e.name]; recount(); } });
+            state.update = function (html, counts) {
+                state.counts = counts; hidden = {};
+                state.box.innerHTML = html;
+            };
+            map.on("overlayremove", function (e) { if (e.name in state.counts) { hidden[e.name] = 1; recount(); } });
+            map.on("overlayadd", function (e) { if (e.name in state.counts) { delete hidden[e.name]; recount(); } });
         })();
         {% endmacro %}
         """
@@ -199,3 +209,21 @@ class LiveLegend(MacroElement):
         self.counts = {g: dict(c) for g, c in counts.items()}
         self.position = position
         self.legend_id = LEGEND_ID
+
+
+class LegendUpdate(MacroElement):
+    """Sets the rows and counts of the map's ``LiveLegend`` (added with the site layers it describes)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        if (window.ChaisangLegend) { window.ChaisangLegend.update({{ this.html|tojson }}, {{ this.counts|tojson }}); }
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str, counts: Mapping[str, Mapping[str, int]]) -> None:
+        super().__init__()
+        self._name = "LegendUpdate"
+        self.html = html
+        self.counts = {g: dict(c) for g, c in counts.items()}

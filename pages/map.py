@@ -18,7 +18,15 @@ from layers.offline import use_local_assets
 from layers.sitetable import GROUP_NOTE
 from layers.view import ALL_LAYERS, CONTROL_LEVELS, WATER_BODIES, ViewState, bounds_of, filter_table, from_query
 from ui.data import map_data
-from ui.map_view import as_of_text, build_map_cached, clicked, show_map, statuses_for, table_for
+from ui.map_view import (
+    as_of_text,
+    build_map_cached,
+    clicked,
+    clicked_position,
+    show_map,
+    statuses_for,
+    table_for,
+)
 from ui.panels import compare_section, detail_panel, last_months, problem_table, rollup_section, status_banner
 from ui.present import run_presentation
 
@@ -189,7 +197,11 @@ def map_and_detail() -> None:
     if site and site != ss.get("f_site"):
         ss.f_site = site
         st.query_params["site"] = site
+    position = clicked_position(result, basemap)
     with right:
+        if position and props.get("site_id"):
+            shifted = "；高德底图显示为 GCJ-02，已换回" if get_basemap(basemap).gcj02 else ""
+            st.caption(f"点击位置：东经 {position[0]:.5f}°，北纬 {position[1]:.5f}°（CGCS2000{shifted}）")
         if not site:
             st.info("点击地图上的点位，在此查看最新监测值、超标倍数、趋势图、近 12 个月状态、项目进度和整改任务。")
             return

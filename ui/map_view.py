@@ -12,6 +12,7 @@ import copy
 import datetime as dt
 from typing import Any
 
+import folium
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -23,7 +24,7 @@ from compliance.status import SiteStatus
 from config import stale_days, warn_fraction
 from geo.offset import gcj02_to_wgs84
 from layers.basemaps import get_basemap
-from layers.compose import FastMap, MapOptions, compose_fast
+from layers.compose import MapOptions, SplitMap, compose_split
 from layers.sitetable import site_table
 from layers.view import ViewState, filter_table
 from ui.data import MapData
@@ -76,17 +77,17 @@ def table_for(data: MapData, period: str) -> pd.DataFrame:
 @st.cache_resource(show_spinner="正在绘制地图…", max_entries=24)
 def _map(
     version: str, period: str, view: ViewState, options: MapOptions, _data: MapData, _table: pd.DataFrame
-) -> FastMap:
+) -> SplitMap:
     del version, period
     shown = filter_table(_table, view)
     problems = problems_by_township(filter_table(_table, view.with_(townships=())))
-    return compose_fast(
+    return compose_split(
         shown, district=_data.district, neighbours=_data.neighbours, townships=_data.townships,
         options=options, problems_by_township=problems,
     )
 
 
-def build_map_cached(data: MapData, view: ViewState, options: MapOptions) -> FastMap:
+def build_map_cached(data: MapData, view: ViewState, options: MapOptions) -> SplitMap:
     """The composed map for this view, built once per (data version, period, filters, options)."""
     table = table_for(data, view.period)
     key_view = view.with_(site="", basemap="")  # selection and basemap do not change the drawn sites
@@ -94,7 +95,7 @@ def build_map_cached(data: MapData, view: ViewState, options: MapOptions) -> Fas
 
 
 def show_map(
-    fast: FastMap,
+    split: SplitMap,
     *,
     height: int = 680,
     center: tuple[float, float] | None = None,
@@ -102,11 +103,17 @@ def show_map(
 ) -> dict[str, Any] | None:
     """Render the map; only a click on a feature reruns (pan/zoom do not).  ``center``: (lat, lon).
 
-    ``st_folium`` rewrites element ids of the map it is given, so the cached map is never passed itself: each
-    run renders a deep copy (milliseconds — the site payloads are immutable strings, shared, not copied).
+    The base map depends on the map options only; the site groups, the roll-up choropleth and the legend counts
+    go in as ``feature_group_to_add``, so after a filter change streamlit-folium swaps them in the running map
+    (no reload; the user's pan and zoom stay).  ``st_folium`` rewrites element ids of what it is given, so the
+    cached objects are never passed themselves: each run renders a deep copy (milliseconds — the site payloads
+    are immutable strings, shared, not copied).
     """
+    base, groups = copy.deepcopy((split.base, split.groups))
     return st_folium(
-        copy.deepcopy(fast.map),
+        base,
+        feature_group_to_add=groups,
+        layer_control=folium.LayerControl(collapsed=False),
         key=MAP_KEY,
         height=height,
         use_container_width=True,
