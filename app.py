@@ -25,6 +25,7 @@ require_login_for_viewing()
 
 pages = [
     st.Page("pages/map.py", title="一张图", icon=":material/map:", default=True),
+    st.Page("pages/present.py", title="汇报模式", icon=":material/slideshow:"),
     st.Page("pages/dashboard.py", title="规划指标", icon=":material/monitoring:"),
     st.Page("pages/inspections.py", title="执法检查", icon=":material/route:"),
     st.Page("pages/report.py", title="一键简报", icon=":material/picture_as_pdf:"),

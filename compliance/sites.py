@@ -140,7 +140,7 @@ def _int(v: object) -> int | None:
 def _date(v: object) -> dt.date | None:
     if _missing(v):
         return None
-    return pd.Timestamp(v).date()  # type: ignore[arg-type]
+    return pd.Timestamp(v).date()
 
 
 def _flag(v: object) -> bool:
