@@ -13,5 +13,7 @@ export CHAISANG_REQUIRE_BROWSER=1 CHAISANG_REQUIRE_POSTGIS=1
 
 echo "[test] ruff"
 .venv/bin/ruff check .
+echo "[test] mypy"
+.venv/bin/mypy .
 echo "[test] pytest"
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
