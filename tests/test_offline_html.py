@@ -126,3 +126,52 @@ def test_vendored_files_are_complete_and_css_stays_local(vendor_dir):
         missing = [r for r in refs if not (css.parent / r).resolve().is_file()]
         assert missing == [], (css, missing)
     assert (vendor_dir / "leaflet" / "images" / "marker-icon.png").is_file()
+
+
+@pytest.fixture(scope="module")
+def default_data():
+    from compliance.sites import assess_all, default_as_of
+    from geo.dataset import map_features, read_dataset
+
+    ds = read_dataset()
+    statuses = assess_all(ds.sites, ds.measurements, ds.progress, ds.tasks, as_of=default_as_of(ds.measurements))
+    return ds, map_features(ds), statuses
+
+
+@pytest.mark.parametrize("rollup", [False, True])
+def test_the_apps_own_map_references_nothing_off_server(default_data, rollup: bool) -> None:
+    """The map the 一张图 page really draws (base + swapped groups), on the default data."""
+    from layers.compose import MapOptions, compose_split
+    from layers.sitetable import site_table
+
+    ds, features, statuses = default_data
+    with preserved_assets():
+        use_local_assets()
+        split = compose_split(
+            site_table(features, statuses), district=ds.district, neighbours=ds.neighbours,
+            townships=ds.townships, options=MapOptions(rollup=rollup, sample=True),
+        )
+        for group in split.groups:
+            group.add_to(split.base)
+        html = split.base.get_root().render()
+    assert "leaflet" in html
+    assert offsite_urls(html) == []
+
+
+def test_route_and_selection_maps_reference_nothing_off_server(default_data) -> None:
+    import pandas as pd
+
+    from layers.route import route_map, selection_map
+
+    _, features, _ = default_data
+    pts = features[features.geometry.geom_type == "Point"].head(5)
+    stops = pd.DataFrame({
+        "seq": range(1, len(pts) + 1), "name": pts["name"].to_list(), "lon": pts.geometry.x.to_list(),
+        "lat": pts.geometry.y.to_list(), "day": 1,
+    })
+    with preserved_assets():
+        use_local_assets()
+        htmls = [route_map(stops, depot=(115.88, 29.60)).get_root().render(),
+                 selection_map(stops).get_root().render()]
+    for html in htmls:
+        assert offsite_urls(html) == []
