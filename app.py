@@ -1,4 +1,8 @@
-"""柴桑生态环境一张图 — entry point: page config, navigation and the shared sidebar frame."""
+"""柴桑生态环境一张图 — entry point: page config, navigation and the shared sidebar frame.
+
+The screens live in app_pages/, not pages/: a pages/ folder switches on Streamlit's legacy auto-discovery, which
+serves a directly opened URL such as /inspections without running this frame (no login, no shared sidebar).
+"""
 
 from __future__ import annotations
 
@@ -24,11 +28,13 @@ sidebar_account(store)
 require_login_for_viewing()
 
 pages = [
-    st.Page("pages/map.py", title="一张图", icon=":material/map:", default=True),
-    st.Page("pages/present.py", title="汇报模式", icon=":material/slideshow:"),
-    st.Page("pages/dashboard.py", title="规划指标", icon=":material/monitoring:"),
-    st.Page("pages/inspections.py", title="执法检查", icon=":material/route:"),
-    st.Page("pages/report.py", title="一键简报", icon=":material/picture_as_pdf:"),
-    st.Page("pages/about.py", title="数据与标准说明", icon=":material/menu_book:"),
+    st.Page("app_pages/map.py", title="一张图", icon=":material/map:", default=True),
+    st.Page("app_pages/present.py", title="汇报模式", icon=":material/slideshow:"),
+    st.Page("app_pages/dashboard.py", title="规划指标", icon=":material/monitoring:"),
+    st.Page("app_pages/inspections.py", title="执法检查", icon=":material/route:"),
+    st.Page("app_pages/report.py", title="一键简报", icon=":material/picture_as_pdf:"),
+    st.Page("app_pages/imports.py", title="数据导入", icon=":material/upload_file:"),
+    st.Page("app_pages/admin.py", title="账号与审计", icon=":material/manage_accounts:"),
+    st.Page("app_pages/about.py", title="数据与标准说明", icon=":material/menu_book:"),
 ]
 st.navigation(pages).run()

@@ -80,7 +80,7 @@ VENDOR_FILES: tuple[VendorFile, ...] = (
     VendorFile("leaflet.fullscreen", "icon-fullscreen.svg", "leaflet.fullscreen/icon-fullscreen.svg"),
     VendorFile("leaflet.fullscreen", "LICENSE", "leaflet.fullscreen/LICENSE"),
     # leaflet-draw (MIT; the package ships no licence file, its package.json names the licence): folium's Draw
-    # plugin, used by pages/inspections.py to draw an inspection area
+    # plugin, used by app_pages/inspections.py to draw an inspection area
     VendorFile("leaflet-draw", "dist/leaflet.draw.js", "leaflet-draw/leaflet.draw.js"),
     VendorFile("leaflet-draw", "dist/leaflet.draw.css", "leaflet-draw/leaflet.draw.css"),
     VendorFile("leaflet-draw", "dist/images", "leaflet-draw/images"),

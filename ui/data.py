@@ -32,6 +32,7 @@ class MapData:
     measurements: pd.DataFrame
     progress: pd.DataFrame
     tasks: gpd.GeoDataFrame
+    approximate_boundaries: bool
 
 
 @st.cache_data(show_spinner="正在加载数据并按标准评价…", max_entries=8)
@@ -56,11 +57,19 @@ def load_map_data(
         townships=ds.townships,
         as_of=as_of,
         data_end=data_end,
-        sample=bool(features.get("sample", pd.Series([False])).fillna(False).astype(bool).any()),
+        sample=_any_flag(features, "sample"),
         measurements=ds.measurements,
         progress=ds.progress,
         tasks=ds.tasks,
+        approximate_boundaries=_any_flag(ds.townships, "approximate"),
     )
+
+
+def _any_flag(frame: pd.DataFrame, column: str) -> bool:
+    """True when any row has a true-ish ``column`` (booleans, 'true', '1', '是')."""
+    if column not in frame:
+        return False
+    return bool(frame[column].map(lambda v: str(v).strip().lower() in ("true", "1", "是", "yes")).any())
 
 
 def map_data() -> MapData:

@@ -30,7 +30,9 @@ def status_banner(
     """Evaluation date, data coverage, and the 示例数据 label when the data is sample data."""
     statuses = data.statuses if statuses is None else statuses
     if data.sample:
-        st.warning("当前显示的是**示例数据**（合成数据，非真实监测结果）；点位为位置待核实的示意位置，乡镇边界为示意边界。")
+        st.warning("当前显示的是**示例数据**（合成数据，非真实监测结果）；点位为位置待核实的示意位置。")
+    if data.approximate_boundaries:
+        st.info("乡镇边界为示意边界（按乡镇驻地推算，非法定界线），可在“数据导入”中导入正式边界替换。")
     counts = Counter(s.status for s in statuses.values())
     ordered = sorted(counts, key=lambda s: STATUS_STYLE[Status(s)].order)
     summary = "　".join(f"{STATUS_STYLE[s].label} {counts[s]}" for s in ordered)

@@ -1,4 +1,4 @@
-"""Presentation mode (汇报模式): used by pages/present.py and by the map page's ``?present=1`` flag."""
+"""Presentation mode (汇报模式): used by app_pages/present.py and by the map page's ``?present=1`` flag."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def run_presentation() -> None:
     presentation_header(data, as_of)
     table = table_for(data, view.period)
     kpi_strip(data, table)
-    fast = build_map_cached(data, view, MapOptions(sample=data.sample))
+    fast = build_map_cached(data, view, MapOptions(sample=data.sample, approximate_boundaries=data.approximate_boundaries))
     show_map(fast, height=760)
     st.markdown('<a href="./" target="_self" style="font-size:13px;color:GrayText">退出汇报模式</a>',
                 unsafe_allow_html=True)

@@ -21,7 +21,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 def test_dashboard_shows_25_indicators_and_saves_a_staff_entry(data_dir: Path) -> None:
-    at = AppTest.from_file(str(ROOT / "pages" / "dashboard.py"), default_timeout=120).run()
+    at = AppTest.from_file(str(ROOT / "app_pages" / "dashboard.py"), default_timeout=120).run()
     assert not at.exception
     assert at.title[0].value == "“十四五”规划指标与重点项目"
     tables = [df.value for df in at.dataframe]
@@ -41,7 +41,7 @@ def test_dashboard_shows_25_indicators_and_saves_a_staff_entry(data_dir: Path) -
 def test_dashboard_rejects_an_entry_without_source(data_dir: Path) -> None:
     entries = data_dir / "indicator_entries.json"
     before = entries.read_bytes() if entries.exists() else None
-    at = AppTest.from_file(str(ROOT / "pages" / "dashboard.py"), default_timeout=120).run()
+    at = AppTest.from_file(str(ROOT / "app_pages" / "dashboard.py"), default_timeout=120).run()
     at.text_input[0].input("50")
     at.button[0].click().run()
     assert any("数据来源" in e.value for e in at.error)
@@ -49,7 +49,7 @@ def test_dashboard_rejects_an_entry_without_source(data_dir: Path) -> None:
 
 
 def test_report_page_generates_a_pdf_download(data_dir: Path) -> None:
-    at = AppTest.from_file(str(ROOT / "pages" / "report.py"), default_timeout=180).run()
+    at = AppTest.from_file(str(ROOT / "app_pages" / "report.py"), default_timeout=180).run()
     assert not at.exception
     at.toggle[0].set_value(False)
     at.run()

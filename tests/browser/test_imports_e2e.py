@@ -312,7 +312,4 @@ def test_official_townships_replace_the_approximate_boundaries(server, page_and_
     page.get_by_role("link", name="一张图").click()
     legend = map_legend_html(page)
     assert net.external == [], net.external
-    if "示意边界" in legend and "approximate_boundaries" not in page_file("map.py").read_text(encoding="utf-8"):
-        pytest.xfail("一张图 sets no MapOptions.approximate_boundaries: the legend line stays until pages/map.py "
-                     "passes it from data.townships['approximate'] (see the helper's report)")
     assert "示意边界" not in legend, legend

@@ -21,7 +21,7 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.browser
 ADMIN, ADMIN_PW = "admin", "巡查测试-Secret-5150"
 ENV = {"CHAISANG_ADMIN_USER": ADMIN, "CHAISANG_ADMIN_PASSWORD": ADMIN_PW, "CHAISANG_BCRYPT_ROUNDS": "4"}
-PAGE = "pages/inspections.py"
+PAGE = "app_pages/inspections.py"
 
 
 def _registered() -> bool:

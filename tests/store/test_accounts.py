@@ -5,6 +5,7 @@ import inspect
 from collections.abc import Callable
 from pathlib import Path
 
+import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
@@ -16,6 +17,8 @@ WRITES: dict[str, Callable[[Store, User], object]] = {
     "create_site": lambda s, u: s.create_site(u, {"site_id": "N-1", "name": "新点", "kind": "park"},
                                               Point(116, 29.6)),
     "update_site": lambda s, u: s.update_site(u, "W-A", {"name": "改名"}, expected_version=1),
+    "import_sites": lambda s, u: s.import_sites(u, gpd.GeoDataFrame(
+        {"site_id": ["N-2"], "name": ["新点"], "kind": ["park"]}, geometry=[Point(116, 29.6)], crs=4490)),
     "delete_site": lambda s, u: s.delete_site(u, "PARK-1", expected_version=1),
     "import_measurements": lambda s, u: s.import_measurements(
         u, b"site_id,time,param,raw\nW-A,2026-01-01,COD,3\n", file_name="m.csv"),
@@ -44,7 +47,8 @@ WRITES: dict[str, Callable[[Store, User], object]] = {
     "audit_log": lambda s, u: s.audit_log(u),
     "export_audit_csv": lambda s, u: s.export_audit_csv(u),
 }
-EDITOR_OK = {"create_site", "update_site", "delete_site", "import_measurements", "set_quality_flag", "create_task",
+EDITOR_OK = {"create_site", "import_sites", "update_site", "delete_site", "import_measurements", "set_quality_flag",
+             "create_task",
              "update_task", "import_tasks", "add_evidence", "record_inspection", "update_inspection",
              "add_progress_report", "update_project", "set_milestone_achieved"}
 # Methods that only read, or that are the identity entry points.

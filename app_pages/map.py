@@ -30,7 +30,7 @@ from ui.map_view import (
 from ui.panels import compare_section, detail_panel, last_months, problem_table, rollup_section, status_banner
 from ui.present import run_presentation
 
-if st.query_params.get("present") == "1":  # 汇报模式 as a URL flag (same as pages/present.py)
+if st.query_params.get("present") == "1":  # 汇报模式 as a URL flag (same as app_pages/present.py)
     run_presentation()
     st.stop()
 
@@ -176,7 +176,7 @@ elif view.townships:
 options = MapOptions(
     basemap=basemap, tianditu_key=key if spec.needs_key else None, custom=custom,
     townships="乡镇边界" in view.layers, background="背景" in view.layers, rollup=view.rollup,
-    sample=data.sample, fit=fit,
+    sample=data.sample, fit=fit, approximate_boundaries=data.approximate_boundaries,
 )
 
 

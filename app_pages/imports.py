@@ -222,29 +222,29 @@ def register_section(store: Store, user: User, data: bytes, name: str) -> None:
     errors = [i for i in issues if i.severity == "error"]
     if _confirm(f"确认导入 {len(frame)} 个点位", bool(errors) or not len(frame),
                 "文件中仍有错误" if errors else "没有可导入的点位"):
-        _store_register(store, user, result.data, versions)
+        _store_register(store, user, result.data, versions, name)
 
 
 def _issue(severity: str, file: str, message: str, row: int | None, field: str | None) -> Issue:
     return Issue(severity, file, message, row, field)  # type: ignore[arg-type]
 
 
-def _store_register(store: Store, user: User, frame: gpd.GeoDataFrame, versions: dict[str, int]) -> None:
-    created = updated = 0
+def _store_register(store: Store, user: User, frame: gpd.GeoDataFrame, versions: dict[str, int], name: str) -> None:
+    """All rows in one store transaction: a failure stores nothing."""
+    rows = []
+    for _, row in frame.iterrows():
+        props, sid = _site_props(row), str(row["site_id"])
+        if sid in versions:  # fields left empty in the register keep their stored value
+            kept = {k: v for k, v in store.get_site(sid).items() if k not in ("geometry", "version", "updated_at")}
+            props = kept | {k: v for k, v in props.items() if v is not None and v == v}
+        rows.append(props | {"geometry": row.geometry})
+    register = gpd.GeoDataFrame(rows, geometry="geometry", crs=4490, index=frame.index)
     try:
-        for _, row in frame.iterrows():
-            props, sid = _site_props(row), str(row["site_id"])
-            if sid in versions:
-                changes = {k: v for k, v in props.items() if k != "site_id" and v is not None and v == v}
-                store.update_site(user, sid, changes | {"geometry": row.geometry}, expected_version=versions[sid])
-                updated += 1
-            else:
-                store.create_site(user, props, row.geometry)
-                created += 1
+        counts = store.import_sites(user, register, file_name=name, update_existing=True)
     except StoreError as exc:
-        st.error(f"已新增 {created} 个、更新 {updated} 个点位后停止：{exc}")
+        st.error(f"导入失败，未保存任何点位：{exc}")
         return
-    _finish(f"已新增 {created} 个点位，更新 {updated} 个点位。")
+    _finish(f"已新增 {counts['created']} 个点位，更新 {counts['updated']} 个点位。")
 
 
 # ---- boundaries ------------------------------------------------------------------------------------------------
