@@ -22,7 +22,8 @@ def run_presentation() -> None:
     presentation_header(data, as_of)
     table = table_for(data, view.period)
     kpi_strip(data, table)
-    fast = build_map_cached(data, view, MapOptions(sample=data.sample, approximate_boundaries=data.approximate_boundaries))
+    options = MapOptions(sample=data.sample, approximate_boundaries=data.approximate_boundaries)
+    fast = build_map_cached(data, view, options)
     show_map(fast, height=760)
     st.markdown('<a href="./" target="_self" style="font-size:13px;color:GrayText">退出汇报模式</a>',
                 unsafe_allow_html=True)

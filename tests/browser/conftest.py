@@ -129,3 +129,11 @@ def page_and_network(browser: object) -> Iterator[tuple[object, Network]]:
     page.on("websocket", on_websocket)
     yield page, net
     context.close()
+
+
+def login(page: object, name: str, password: str) -> None:
+    """Sign in through the sidebar form of the app frame."""
+    page.get_by_label("用户名").fill(name)  # type: ignore[attr-defined]
+    page.get_by_label("密码").fill(password)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="登录").click()  # type: ignore[attr-defined]
+    page.get_by_text(f"当前用户：{name}").wait_for()  # type: ignore[attr-defined]

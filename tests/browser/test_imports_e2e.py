@@ -6,18 +6,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 import re
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import AppServer, free_port, start_app, stop_app
+from tests.browser.conftest import AppServer, login, start_app, stop_app
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -26,65 +22,11 @@ EDITOR, EDITOR_PW = "imp_editor", "editor-Secret-31"
 VIEWER, VIEWER_PW = "imp_viewer", "viewer-Secret-41"
 ENV = {"CHAISANG_ADMIN_USER": ADMIN, "CHAISANG_ADMIN_PASSWORD": ADMIN_PW, "CHAISANG_BCRYPT_ROUNDS": "4"}
 GOOD = ROOT / "tests" / "data" / "good"
-MY_PAGES = {"imports.py": "数据导入", "admin.py": "账号与审计"}
-
-
-def page_file(name: str) -> Path:
-    """A page by file name, in app_pages/ (after the lead's rename) or pages/."""
-    for folder in ("app_pages", "pages"):
-        if (ROOT / folder / name).exists():
-            return ROOT / folder / name
-    raise FileNotFoundError(name)
-
-
-def _registered() -> bool:
-    text = (ROOT / "app.py").read_text(encoding="utf-8")
-    return all(name in text for name in MY_PAGES)
-
-
-def _entry_text() -> str:
-    """app.py with absolute page paths and, if missing, the 数据导入 and 账号与审计 pages."""
-    text = (ROOT / "app.py").read_text(encoding="utf-8")
-    text = re.sub(r'st\.Page\("((?:app_)?pages)/', lambda m: f'st.Page("{ROOT}/{m.group(1)}/', text)
-    lines = "".join(f'    st.Page("{page_file(n)}", title="{t}"),\n' for n, t in MY_PAGES.items() if n not in text)
-    return text.replace("]\nst.navigation(pages)", lines + "]\nst.navigation(pages)")
 
 
 def start_with_pages(tmp: Path, env_extra: dict[str, str], timeout: float = 90) -> AppServer:
-    """The real app; until app.py lists these pages, the same app with them added (entry script in ``tmp``)."""
-    if _registered():
-        return start_app(tmp, env_extra, timeout)
-    site = tmp / "site"
-    site.mkdir()
-    (site / "static").symlink_to(ROOT / "static")
-    (site / ".streamlit").symlink_to(ROOT / ".streamlit")
-    (site / "entry.py").write_text(_entry_text(), encoding="utf-8")
-    port = free_port()
-    log = tmp / "streamlit.log"
-    env = {**os.environ, **env_extra, "CHAISANG_DATA_DIR": str(tmp / "data"), "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "entry.py", "--server.address", "127.0.0.1",
-                             "--server.port", str(port), "--server.headless", "true"],
-                            cwd=site, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(log.read_text(errors="replace"))
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return AppServer(url, proc, log)
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError(log.read_text(errors="replace"))
-
-
-def login(page, name: str, password: str) -> None:
-    page.get_by_label("用户名").fill(name)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.get_by_text(f"当前用户：{name}").wait_for()
+    """The real app (app.py lists the 数据导入 and 账号与审计 pages)."""
+    return start_app(tmp, env_extra, timeout)
 
 
 def open_store_at(data_dir: Path):

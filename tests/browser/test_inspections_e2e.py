@@ -5,58 +5,18 @@ from __future__ import annotations
 
 import contextlib
 import io
-import os
-import sys
 import time
-import urllib.request
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import AppServer, free_port, start_app, stop_app
-from tests.conftest import ROOT
+from tests.browser.conftest import login, start_app, stop_app
 
 pytestmark = pytest.mark.browser
 ADMIN, ADMIN_PW = "admin", "巡查测试-Secret-5150"
 ENV = {"CHAISANG_ADMIN_USER": ADMIN, "CHAISANG_ADMIN_PASSWORD": ADMIN_PW, "CHAISANG_BCRYPT_ROUNDS": "4"}
-PAGE = "app_pages/inspections.py"
-
-
-def _registered() -> bool:
-    return PAGE in (ROOT / "app.py").read_text(encoding="utf-8")
-
-
-def _start_standalone(tmp: Path, timeout: float = 90) -> AppServer:
-    """Until app.py lists the page: a minimal entry script next to links to the project's static/.streamlit."""
-    import subprocess
-
-    (tmp / "static").symlink_to(ROOT / "static")
-    (tmp / ".streamlit").symlink_to(ROOT / ".streamlit")
-    (tmp / "entry.py").write_text(
-        "import streamlit as st\n"
-        f"st.navigation([st.Page({str(ROOT / PAGE)!r}, title='执法检查', url_path='inspections')]).run()\n",
-        encoding="utf-8")
-    port = free_port()
-    log = tmp / "streamlit.log"
-    env = {**os.environ, **ENV, "CHAISANG_DATA_DIR": str(tmp / "data"), "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "entry.py", "--server.address", "127.0.0.1",
-                             "--server.port", str(port), "--server.headless", "true"],
-                            cwd=tmp, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(log.read_text(errors="replace"))
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return AppServer(url, proc, log)
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError(log.read_text(errors="replace"))
 
 
 def map_frames(page):
@@ -76,13 +36,6 @@ def route_frame(page, n: int, timeout: float = 60.0):
     raise AssertionError(f"no route map with {n} numbered stops")
 
 
-def login(page) -> None:
-    page.get_by_label("用户名").fill(ADMIN)
-    page.get_by_label("密码").fill(ADMIN_PW)
-    page.get_by_role("button", name="登录").click()
-    page.get_by_text(f"当前用户：{ADMIN}").wait_for()
-
-
 def selected_count(page) -> int:
     heading = page.get_by_text("已选检查对象：")
     heading.wait_for()
@@ -93,12 +46,8 @@ def selected_count(page) -> int:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """(URL of the inspections page, data directory of the app's store)."""
     tmp = tmp_path_factory.mktemp("inspections")
-    if _registered():
-        srv = start_app(tmp, ENV)
-        url = f"{srv.url}/inspections"
-    else:  # the only page of the stand-alone entry is served at /
-        srv = _start_standalone(tmp)
-        url = srv.url
+    srv = start_app(tmp, ENV)
+    url = f"{srv.url}/inspections"
     yield url, tmp / "data"
     stop_app(srv)
 
@@ -110,7 +59,7 @@ def test_plan_export_and_record_a_finding(server, page_and_network, tmp_path: Pa
     page.goto(url)
     page.get_by_text("执法检查：选对象").wait_for()
 
-    login(page)  # recording needs an editor
+    login(page, ADMIN, ADMIN_PW)  # recording needs an editor
 
     # ① targets: the default filter (超标 + 逾期)
     n = selected_count(page)
