@@ -18,6 +18,8 @@ from compliance.periods import months_between
 from compliance.sites import default_as_of
 from compliance.status import status_color
 from geo.dataset import Dataset
+from store import Role
+from ui.auth import can, current_user
 
 
 @st.cache_data(show_spinner="正在读取数据…", ttl=300, max_entries=2)
@@ -87,40 +89,45 @@ st.dataframe(
     },
 )
 
-with st.expander("填报或修改指标值（人工填报）", expanded="indicator_saved" in st.session_state):
-    st.caption(f"填报值暂存于 {entries_path()}（过渡方案，待数据库建表后迁入）。系统可计算的指标以监测数据为准。")
-    if "indicator_saved" in st.session_state:
-        st.success(st.session_state.pop("indicator_saved"))
-    entries = ind.load_entries(entries_path())
-    choices = {f"{i.no}. {ind.full_name(i)}（目标 {i.target_text if i.target_text != '/' else i.cumulative_text}）": i
-               for i in ind.INDICATORS}
-    with st.form("indicator_entry"):
-        label = st.selectbox("指标", list(choices))
-        value = st.text_input("数值（百分比不带 %；8–11 项为五年累计减排吨数）")
-        text = st.text_input("文字说明（定性目标填写情况，如“稳中向好”）")
-        met = st.selectbox("是否达到目标（定性目标必填）", ["未判断", "是", "否"])
-        source = st.text_input("数据来源（文件、公报或部门）")
-        day = st.date_input("数据日期", value=b.as_of)
-        who = st.text_input("填报人")
-        submitted = st.form_submit_button("保存")
-    if submitted:
-        i = choices[label]
-        try:
-            e = ind.entry(i.no, value or None, text=text, source=source, date=day,
-                          met=None if met == "未判断" else met, entered_by=who)
-            entries[e.no] = e
-            ind.save_entries(entries_path(), entries.values())
-            st.session_state.indicator_saved = f"已保存指标 {e.no}：{ind.full_name(i)}"
-            st.rerun()
-        except ind.IndicatorError as exc:
-            st.error(str(exc))
-    if entries:
-        drop = st.selectbox("删除已填报的值", ["（不删除）"] + [f"{n}. {ind.full_name(ind.indicator(n))}"
-                                                          for n in sorted(entries)])
-        if drop != "（不删除）" and st.button("删除所选填报值"):
-            entries.pop(int(drop.split(".")[0]))
-            ind.save_entries(entries_path(), entries.values())
-            st.rerun()
+user = current_user()
+if user is None or not can(user, Role.EDITOR):  # checked here, on the server, before any form is shown or saved
+    st.caption("填报或修改指标值需要“编辑”及以上权限，请先在左侧登录。")
+else:
+    with st.expander("填报或修改指标值（人工填报）", expanded="indicator_saved" in st.session_state):
+        st.caption(f"填报值暂存于 {entries_path()}（过渡方案，待数据库建表后迁入）。系统可计算的指标以监测数据为准。")
+        if "indicator_saved" in st.session_state:
+            st.success(st.session_state.pop("indicator_saved"))
+        entries = ind.load_entries(entries_path())
+        choices = {
+            f"{i.no}. {ind.full_name(i)}（目标 {i.target_text if i.target_text != '/' else i.cumulative_text}）": i
+            for i in ind.INDICATORS
+        }
+        with st.form("indicator_entry"):
+            label = st.selectbox("指标", list(choices))
+            value = st.text_input("数值（百分比不带 %；8–11 项为五年累计减排吨数）")
+            text = st.text_input("文字说明（定性目标填写情况，如“稳中向好”）")
+            met = st.selectbox("是否达到目标（定性目标必填）", ["未判断", "是", "否"])
+            source = st.text_input("数据来源（文件、公报或部门）")
+            day = st.date_input("数据日期", value=b.as_of)
+            submitted = st.form_submit_button("保存")
+        if submitted:
+            i = choices[label]
+            try:
+                e = ind.entry(i.no, value or None, text=text, source=source, date=day,
+                              met=None if met == "未判断" else met, entered_by=user.username)
+                entries[e.no] = e
+                ind.save_entries(entries_path(), entries.values())
+                st.session_state.indicator_saved = f"已保存指标 {e.no}：{ind.full_name(i)}"
+                st.rerun()
+            except ind.IndicatorError as exc:
+                st.error(str(exc))
+        if entries:
+            drop = st.selectbox("删除已填报的值", ["（不删除）"] + [f"{n}. {ind.full_name(ind.indicator(n))}"
+                                                              for n in sorted(entries)])
+            if drop != "（不删除）" and st.button("删除所选填报值"):
+                entries.pop(int(drop.split(".")[0]))
+                ind.save_entries(entries_path(), entries.values())
+                st.rerun()
 
 st.subheader("重大项目（8 项）")
 projects = b.projects.drop(columns=["status"])

@@ -219,19 +219,10 @@ def _d(v: object) -> dt.date | None:
 def record_draw(store: Any, actor: Any, record: DrawRecord) -> None:
     """Write a 双随机 draw to the audit trail (editor+; the recorded drawer must be the acting user).
 
-    Uses ``Store.record_event`` when the store offers it; until then the store's own transaction, role check
-    and audit writer (the same code paths its public writes use).
+    The store checks the role and writes the audit entry in one transaction.
     """
     if record.who != _username(actor):
         raise PlanningError(f"抽取记录的抽取人“{record.who}”与当前用户“{_username(actor)}”不一致")
     entity_id = f"{record.when}#{record.seed}"
     detail = f"双随机抽查：共抽取 {sum(len(v) for v in record.drawn.values())} 个对象，随机种子 {record.seed}"
-    event = getattr(store, "record_event", None)
-    if callable(event):
-        event(actor, "draw", DRAW_ENTITY, entity_id, after=record.to_audit(), detail=detail)
-        return
-    from store import Role
-
-    with store._write() as conn:
-        who = store._check(conn, actor, Role.EDITOR, "记录双随机抽查")
-        store._audit(conn, who, "draw", DRAW_ENTITY, entity_id, after=record.to_audit(), detail=detail)
+    store.record_event(actor, "draw", DRAW_ENTITY, entity_id, after=record.to_audit(), detail=detail)

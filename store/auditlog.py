@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -11,17 +12,32 @@ from sqlalchemy import select
 
 from store import schema as s
 from store.core import Role, StoreBase
+from store.errors import StoreError
 
 AUDIT_COLUMNS = ("id", "at", "username", "action", "entity", "entity_id", "before", "after", "detail")
 ACTION_LABEL = {
     "create": "新增", "update": "修改", "delete": "删除", "import": "导入", "login": "登录",
     "login_failed": "登录失败", "role_change": "角色变更", "password_change": "修改密码", "restore": "恢复备份",
-    "seed": "初始化示例数据",
+    "seed": "初始化示例数据", "draw": "双随机抽取",
 }
+
+#: Events that other modules may record through ``record_event`` (actions with their own write path are not here).
+EVENT_ACTIONS = frozenset({"draw"})
 
 
 class AuditMixin(StoreBase):
     """The audit log: who did what, when, with the record before and after."""
+
+    def record_event(
+        self, actor: Any, action: str, entity: str, entity_id: object = None, *,
+        after: Mapping[str, Any] | None = None, detail: str | None = None,
+    ) -> None:
+        """Record an event that changes no table but must be accountable (e.g. a 双随机 draw; editor+)."""
+        if action not in EVENT_ACTIONS:
+            raise StoreError(f"不能直接记录“{action}”事件；可记录：{'、'.join(sorted(EVENT_ACTIONS))}")
+        with self._write() as conn:
+            who = self._check(conn, actor, Role.EDITOR, f"记录{ACTION_LABEL.get(action, action)}")
+            self._audit(conn, who, action, entity, entity_id, after=after, detail=detail)
 
     def audit_log(
         self,

@@ -46,11 +46,13 @@ WRITES: dict[str, Callable[[Store, User], object]] = {
     "set_password": lambda s, u: s.set_password(u, ADMIN, "another-pw-1"),
     "audit_log": lambda s, u: s.audit_log(u),
     "export_audit_csv": lambda s, u: s.export_audit_csv(u),
+    "record_event": lambda s, u: s.record_event(u, "draw", "inspection_draw", "2026-11-01#1", after={"n": 1}),
 }
-EDITOR_OK = {"create_site", "import_sites", "update_site", "delete_site", "import_measurements", "set_quality_flag",
-             "create_task",
-             "update_task", "import_tasks", "add_evidence", "record_inspection", "update_inspection",
-             "add_progress_report", "update_project", "set_milestone_achieved"}
+EDITOR_OK = {
+    "create_site", "import_sites", "record_event", "update_site", "delete_site", "import_measurements",
+    "set_quality_flag", "create_task", "update_task", "import_tasks", "add_evidence", "record_inspection",
+    "update_inspection", "add_progress_report", "update_project", "set_milestone_achieved",
+}
 # Methods that only read, or that are the identity entry points.
 READS = {"get_user", "list_users", "authenticate", "get_or_create_external_user", "take_initial_admin_credentials",
          "list_sites", "get_site", "site_standards", "sites_in_polygon", "sites_in_township", "sites_within",
