@@ -1,6 +1,7 @@
 """Map legend: each status present with its colour and count, plus 示意边界 and 示例数据 lines.
 
-Counts come from the features passed in (``properties.status``), so the legend always matches what is drawn.
+Counts come per layer group from the site table that is drawn (``group_status_counts``), and the legend follows
+the layer switcher and later filter changes.
 The legend is a Leaflet control (inside the map container, also in full screen) with stable hooks for tests:
 ``<div id="map-legend" data-total="N">`` and one
 ``<div class="legend-row" data-status="exceed" data-count="3">`` per status.
@@ -16,7 +17,7 @@ from branca.element import MacroElement
 from folium.template import Template
 
 from compliance.status import STATUS_STYLE, Status
-from layers._features import esc, truthy
+from layers._features import esc
 from layers.errors import LayerError
 from layers.style import township_options
 
@@ -24,12 +25,6 @@ LEGEND_ID = "map-legend"
 POSITIONS = ("topleft", "topright", "bottomleft", "bottomright")
 APPROXIMATE_TEXT = "示意边界（非法定界线）"
 SAMPLE_TEXT = "示例数据（非真实监测）"
-
-
-def status_counts(features: Iterable[Mapping[str, Any]]) -> dict[Status, int]:
-    """Features per status, in palette order, only statuses present."""
-    counts = Counter(Status(f["properties"]["status"]) for f in features)
-    return {s: counts[s] for s in sorted(counts, key=lambda s: STATUS_STYLE[s].order)}
 
 
 def _row(status: Status, count: int) -> str:
@@ -52,66 +47,6 @@ def _line_row(key: str, text: str, dash: str | None, color: str) -> str:
         f'<span style="display:inline-block;width:18px;height:0;border-top:{border};margin-right:6px;'
         f'vertical-align:middle"></span>{esc(text)}</div>'
     )
-
-
-def legend_html(
-    features: Iterable[Mapping[str, Any]], *, approximate_boundaries: bool = True, title: str = "图例"
-) -> str:
-    """HTML of the legend (all text escaped); ``approximate_boundaries`` adds the 示意边界 line."""
-    features = list(features)
-    counts = status_counts(features)
-    rows = [_row(s, n) for s, n in counts.items()]
-    if approximate_boundaries:
-        opts = township_options(True)
-        rows.append(_line_row("approximate", APPROXIMATE_TEXT, opts.get("dashArray"), opts["color"]))
-    if any(truthy(f["properties"].get("sample")) for f in features):
-        rows.append(
-            f'<div class="legend-row legend-sample" data-key="sample">[示例] {esc(SAMPLE_TEXT)}</div>'
-        )
-    return (
-        f'<div id="{LEGEND_ID}" class="map-legend" data-total="{len(features)}" '
-        'style="background:Canvas;color:CanvasText;padding:6px 10px;border-radius:4px;'
-        'box-shadow:0 1px 4px GrayText;font-size:12px;line-height:20px;max-height:60vh;overflow:auto">'
-        f"<b>{esc(title)}</b>{''.join(rows)}</div>"
-    )
-
-
-class Legend(MacroElement):
-    """A Leaflet control showing ``legend_html``; add it to a folium.Map."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
-            {{ this.get_name() }}.onAdd = function () {
-                var div = L.DomUtil.create("div", "leaflet-control map-legend-control");
-                div.innerHTML = {{ this.html|tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
-                return div;
-            };
-            {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, html: str, position: str = "bottomright") -> None:
-        if position not in POSITIONS:
-            raise LayerError(f"图例位置“{position}”无效；可用：{'、'.join(POSITIONS)}")
-        super().__init__()
-        self._name = "Legend"
-        self.html = html
-        self.position = position
-
-
-def build_legend(
-    features: Iterable[Mapping[str, Any]],
-    *,
-    approximate_boundaries: bool = True,
-    position: str = "bottomright",
-) -> Legend:
-    """Legend control for ``features`` (site GeoJSON features, e.g. ``layers.sites.features_of(groups)``)."""
-    return Legend(legend_html(features, approximate_boundaries=approximate_boundaries), position=position)
 
 
 def group_status_counts(table: Any) -> dict[str, dict[str, int]]:

@@ -15,9 +15,10 @@ from folium.plugins import Fullscreen, MarkerCluster
 from layers.assets import VENDOR_DIR, vendored_paths
 from layers.basemaps import OSM, TIANDITU_IMG, TIANDITU_VEC, add_layer_control, build_map
 from layers.boundaries import build_district, build_neighbours, build_townships
-from layers.legend import build_legend
+from layers.fastsites import build_compact_groups
+from layers.legend import LiveLegend, group_status_counts, live_legend_html
 from layers.offline import offsite_urls, use_local_assets
-from layers.sites import build_site_groups, site_features
+from layers.sitetable import site_table
 from tests.conftest import ROOT, require_or_skip
 from tests.layers.asset_state import preserved_assets
 from tests.layers.common import district_gdf, neighbours_gdf, sites_gdf, statuses, townships_gdf
@@ -50,14 +51,15 @@ def full_map(basemap: str = "无底图（仅矢量）", key: str | None = None) 
     build_neighbours(neighbours).add_to(m)
     build_district(district).add_to(m)
     build_townships(townships).add_to(m)
-    features = site_features(sites_gdf(), statuses())
-    for group in build_site_groups(features):
+    table = site_table(sites_gdf(), statuses())
+    for group in build_compact_groups(table):
         group.add_to(m)
     cluster = MarkerCluster(name="聚合").add_to(m)
     folium.CircleMarker([29.6, 115.9], radius=3).add_to(cluster)
     folium.Marker([29.61, 115.91]).add_to(m)  # default icon: path pinned, no CDN
     Fullscreen().add_to(m)
-    build_legend(features).add_to(m)
+    counts = group_status_counts(table)
+    LiveLegend(live_legend_html(counts, sample=True), counts).add_to(m)
     add_layer_control(m)
     return m
 

@@ -1,3 +1,5 @@
+"""The live legend: one row per status present, counts summed over the layer groups, stable test hooks."""
+
 from __future__ import annotations
 
 import re
@@ -8,37 +10,37 @@ import pytest
 
 from compliance.status import STATUS_STYLE, Status
 from layers.errors import LayerError
-from layers.legend import LEGEND_ID, build_legend, legend_html
-from layers.sites import site_features
+from layers.legend import LEGEND_ID, LiveLegend, group_status_counts, live_legend_html
+from layers.sitetable import site_table
 from tests.layers.common import sites_gdf, statuses
 
 ROW_RE = re.compile(r'data-status="([a-z_]+)" data-count="(\d+)"')
-
-
-def feature(status: Status, sample: bool = False) -> dict:
-    return {"properties": {"status": status.value, "sample": sample}}
 
 
 def counts_in(html: str) -> dict[str, int]:
     return {s: int(n) for s, n in ROW_RE.findall(html)}
 
 
-def test_counts_equal_features_per_status():
-    given = [Status.EXCEED] * 3 + [Status.GOOD] * 2 + [Status.NODATA]
-    html = legend_html([feature(s) for s in given])
-    assert counts_in(html) == {s.value: n for s, n in Counter(given).items()}
-    assert f'data-total="{len(given)}"' in html
+def legend(per_group: dict[str, list[Status]], **kw) -> str:
+    counts = {g: dict(Counter(s.value for s in ss)) for g, ss in per_group.items()}
+    return live_legend_html(counts, sample=kw.pop("sample", False), **kw)
 
 
-def test_counts_match_the_site_layer():
-    features = site_features(sites_gdf(), statuses())
-    html = legend_html(features)
-    assert counts_in(html) == dict(Counter(f["properties"]["status"] for f in features))
-    assert sum(counts_in(html).values()) == len(features)
+def test_counts_are_summed_over_groups():
+    html = legend({"监测断面": [Status.EXCEED] * 2 + [Status.GOOD], "饮用水源": [Status.EXCEED, Status.NODATA]})
+    assert counts_in(html) == {"exceed": 3, "good": 1, "nodata": 1}
+    assert 'data-total="5"' in html
+
+
+def test_counts_match_the_site_table():
+    table = site_table(sites_gdf(), statuses())
+    html = live_legend_html(group_status_counts(table), sample=True)
+    assert counts_in(html) == dict(Counter(table["status"].astype(str)))
+    assert sum(counts_in(html).values()) == len(table)
 
 
 def test_rows_follow_palette_order_with_palette_colours():
-    html = legend_html([feature(Status.GOOD), feature(Status.EXCEED), feature(Status.WARN)])
+    html = legend({"g": [Status.GOOD, Status.EXCEED, Status.WARN]})
     assert [s for s, _ in ROW_RE.findall(html)] == ["exceed", "warn", "good"]
     for status in (Status.GOOD, Status.EXCEED, Status.WARN):
         assert STATUS_STYLE[status].color in html
@@ -46,28 +48,27 @@ def test_rows_follow_palette_order_with_palette_colours():
 
 
 def test_absent_statuses_are_not_listed():
-    assert "data-status=\"exceed\"" not in legend_html([feature(Status.GOOD)])
+    assert 'data-status="exceed"' not in legend({"g": [Status.GOOD]})
 
 
 def test_approximate_and_sample_lines():
-    plain = legend_html([feature(Status.GOOD)], approximate_boundaries=False)
+    plain = legend({"g": [Status.GOOD]}, approximate_boundaries=False)
     assert "示意边界" not in plain
     assert "示例数据" not in plain
-    both = legend_html([feature(Status.GOOD, sample=True)], approximate_boundaries=True)
+    both = legend({"g": [Status.GOOD]}, sample=True, approximate_boundaries=True)
     assert 'data-key="approximate"' in both
-    assert "示意边界" in both
     assert 'data-key="sample"' in both
-    assert "示例数据" in both
 
 
 def test_legend_is_a_map_control_with_stable_id():
+    counts = {"g": {"exceed": 1}}
     m = folium.Map(tiles=None)
-    build_legend([feature(Status.EXCEED)]).add_to(m)
+    LiveLegend(live_legend_html(counts, sample=False), counts).add_to(m)
     html = m.get_root().render()
     assert "L.control(" in html
-    assert f'id=\\"{LEGEND_ID}\\"' in html or f"id=\\u0022{LEGEND_ID}\\u0022" in html
+    assert LEGEND_ID in html
 
 
 def test_bad_position_is_rejected():
     with pytest.raises(LayerError, match="middle"):
-        build_legend([], position="middle")
+        LiveLegend("", {}, position="middle")
