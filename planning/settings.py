@@ -1,27 +1,16 @@
 """Planning settings: the depot (the bureau) and the optional OSRM service.
 
-Declared settings are read through ``config.get`` (environment first, then the declared default).  Until the
-lead declares them in ``config.SETTINGS`` they fall back to the environment and the defaults below.
+Read through ``config.get`` (environment first, then the default declared in ``config.SETTINGS``).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import config
 from planning.errors import PlanningError
 
-DEFAULT_DEPOT = "115.8835,29.6045"
-"""柴桑区环保局 as placed in the sample site register (AIR-HBJ, 位置示意，待核实)."""
 DEFAULT_DEPOT_NAME = "柴桑区生态环境局（示意位置）"
-
-
-def _get(name: str, default: str) -> str:
-    try:
-        return config.get(name)
-    except KeyError:
-        return os.environ.get(name, default)
 
 
 @dataclass(frozen=True)
@@ -52,10 +41,10 @@ def parse_lonlat(text: str, field: str = "坐标") -> tuple[float, float]:
 
 def depot() -> Depot:
     """The configured depot (``CHAISANG_BUREAU_LONLAT``, ``CHAISANG_BUREAU_NAME``)."""
-    lon, lat = parse_lonlat(_get("CHAISANG_BUREAU_LONLAT", DEFAULT_DEPOT), "CHAISANG_BUREAU_LONLAT")
-    return Depot(lon, lat, _get("CHAISANG_BUREAU_NAME", DEFAULT_DEPOT_NAME) or DEFAULT_DEPOT_NAME)
+    lon, lat = parse_lonlat(config.get("CHAISANG_BUREAU_LONLAT"), "CHAISANG_BUREAU_LONLAT")
+    return Depot(lon, lat, config.get("CHAISANG_BUREAU_NAME") or DEFAULT_DEPOT_NAME)
 
 
 def osrm_url() -> str | None:
     """The configured OSRM base URL (``CHAISANG_OSRM_URL``; loopback/intranet only), or None."""
-    return _get("CHAISANG_OSRM_URL", "").strip() or None
+    return config.get("CHAISANG_OSRM_URL").strip() or None

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from store import Store, User, open_store
-from tests.store.conftest import write_fixture
+from store import Store, open_store
+
+# the role fixtures are the store suite's; they resolve against this module's SQLite ``store``
+from tests.store.conftest import ADMIN, ADMIN_PW, admin, editor, viewer, write_fixture  # noqa: F401
 
 os.environ.setdefault("CHAISANG_BCRYPT_ROUNDS", "4")
-ADMIN, ADMIN_PW = "admin", "规划测试-Secret-2718"
 
 
 @pytest.fixture(scope="session")
@@ -29,17 +30,3 @@ def store(tmp_path: Path, store_fixture_dir: Path, monkeypatch: pytest.MonkeyPat
     yield st
     st.close()
 
-
-@pytest.fixture
-def admin(store: Store) -> User:
-    return store.authenticate(ADMIN, ADMIN_PW)
-
-
-@pytest.fixture
-def editor(store: Store, admin: User) -> User:
-    return store.create_user(admin, "editor1", "editor-password-1", "editor")
-
-
-@pytest.fixture
-def viewer(store: Store, admin: User) -> User:
-    return store.create_user(admin, "viewer1", "viewer-password-1", "viewer")
