@@ -137,3 +137,26 @@ def login(page: object, name: str, password: str) -> None:
     page.get_by_label("密码").fill(password)  # type: ignore[attr-defined]
     page.get_by_role("button", name="登录").click()  # type: ignore[attr-defined]
     page.get_by_text(f"当前用户：{name}").wait_for()  # type: ignore[attr-defined]
+
+
+def wait_idle(page: object, timeout: float = 30.0) -> None:
+    """Wait until Streamlit has no script run in progress (its status widget is gone)."""
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout * 1000
+    )
+
+
+def choose(page: object, label: str, option: str, attempts: int = 4) -> None:
+    """Pick ``option`` in the selectbox ``label``; a rerun may replace the open dropdown, so retry."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(attempts):
+        wait_idle(page)
+        try:
+            page.get_by_label(label).click(timeout=10_000)  # type: ignore[attr-defined]
+            page.get_by_role("option", name=option).click(timeout=10_000)  # type: ignore[attr-defined]
+            return
+        except PlaywrightError:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")  # type: ignore[attr-defined]

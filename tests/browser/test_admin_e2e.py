@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point
 
-from tests.browser.conftest import stop_app
+from tests.browser.conftest import choose, stop_app, wait_idle
 from tests.browser.test_imports_e2e import ADMIN, ADMIN_PW, ENV, login, open_store_at, start_with_pages
 
 pytestmark = pytest.mark.browser
@@ -65,11 +65,10 @@ def test_admin_creates_a_user_changes_its_role_and_exports_the_audit(server, pag
     page.get_by_role("button", name="创建账号").click()
     page.get_by_text("已创建账号“zhang_san”（查看权限）").wait_for()
 
-    page.get_by_label("选择账号").click()
-    page.get_by_role("option", name="zhang_san").click()
+    choose(page, "选择账号", "zhang_san")
     settled(page, page.get_by_text("当前：查看权限"))
-    page.get_by_label("新角色").click()
-    page.get_by_role("option", name="编辑").click()
+    choose(page, "新角色", "编辑")
+    wait_idle(page)
     page.get_by_role("button", name="保存角色").click()
     page.get_by_text("账号“zhang_san”的角色已改为“编辑”").wait_for()
 
@@ -93,6 +92,7 @@ def test_admin_creates_a_user_changes_its_role_and_exports_the_audit(server, pag
     assert "password_hash" not in raw.decode("utf-8-sig")
 
     # the filter narrows the table and the export to role changes
+    wait_idle(page)
     page.get_by_label("操作", exact=True).click()
     page.get_by_role("option", name="角色变更").click()
     settled(page, page.get_by_text("共 1 条"))  # the one role change of this module's store
