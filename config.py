@@ -82,7 +82,12 @@ def warn_fraction() -> float:
 
 def stale_days() -> dict[str, int]:
     """Allowed age of the latest sample per monitoring frequency, parsed from ``CHAISANG_STALE_DAYS``."""
-    raw = get("CHAISANG_STALE_DAYS")
+    default = next(s.default for s in SETTINGS if s.name == "CHAISANG_STALE_DAYS")
+    # a partial setting (``monthly=60``) overrides only what it names; the other frequencies keep their defaults
+    return {**_parse_stale_days(default), **_parse_stale_days(get("CHAISANG_STALE_DAYS"))}
+
+
+def _parse_stale_days(raw: str) -> dict[str, int]:
     out: dict[str, int] = {}
     for part in filter(None, (p.strip() for p in raw.split(","))):
         freq, _, days = part.partition("=")

@@ -36,7 +36,28 @@ def test_warn_fraction_is_validated(monkeypatch) -> None:
 
 def test_stale_days_is_parsed_and_validated(monkeypatch) -> None:
     monkeypatch.setenv("CHAISANG_STALE_DAYS", "daily=2, monthly=40")
-    assert config.stale_days() == {"daily": 2, "monthly": 40}
+    assert config.stale_days() == {"daily": 2, "monthly": 40, "quarterly": 120}
     monkeypatch.setenv("CHAISANG_STALE_DAYS", "weekly=7")
     with pytest.raises(ValueError, match="weekly=7"):
         config.stale_days()
+
+
+def test_partial_stale_days_merge_with_defaults_and_evaluate(monkeypatch) -> None:
+    """``CHAISANG_STALE_DAYS=monthly=60`` once made every evaluation raise 未知的监测频次“quarterly”."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from compliance.status import Status
+    from compliance.water import site_status
+
+    monkeypatch.setenv("CHAISANG_STALE_DAYS", "monthly=60")
+    stale = config.stale_days()
+    assert stale == {"daily": 3, "monthly": 60, "quarterly": 120}
+    samples = pd.DataFrame({"time": ["2026-06-15"] * 2, "param": ["NH3N", "COD"], "value": [0.3, 12.0]})
+    quarterly = site_status(samples, water_body="river", target=3, freq="quarterly",
+                            as_of=dt.date(2026, 7, 31), stale_after=stale)
+    assert quarterly.status == Status.GOOD
+    monthly = site_status(samples, water_body="river", target=3, freq="monthly",
+                          as_of=dt.date(2026, 8, 31), stale_after=stale)  # 77 days > 60
+    assert monthly.status == Status.STALE
