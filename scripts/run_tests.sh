@@ -13,6 +13,8 @@ export CHAISANG_REQUIRE_BROWSER=1 CHAISANG_REQUIRE_POSTGIS=1
 
 echo "[test] ruff"
 .venv/bin/ruff check .
+echo "[test] import-linter (.importlinter: the layers and forbidden imports of ARCHITECTURE.md)"
+.venv/bin/lint-imports --no-cache
 echo "[test] mypy"
 .venv/bin/mypy .
 echo "[test] pytest"

@@ -1,50 +1,46 @@
-"""Dependency rules of ARCHITECTURE.md, checked by parsing imports."""
+"""Dependency rules of ARCHITECTURE.md, as import-linter contracts (``.importlinter``), run in the test command."""
 
 from __future__ import annotations
 
-import ast
+import shutil
+import subprocess
+import sys
 from pathlib import Path
-
-import pytest
 
 from tests.conftest import ROOT
 
-DOMAIN = ["geo", "compliance", "layers", "store", "planning", "briefing", "ingest"]
-FORBIDDEN = {"streamlit", "streamlit_folium"}
+LINT = [sys.executable, "-c",
+        "import sys; from importlinter.cli import lint_imports_command; sys.exit(lint_imports_command())"]
 
 
-def imported_roots(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    roots: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            roots.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            roots.add(node.module.split(".")[0])
-    return roots
+def run_lint(cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*LINT, "--no-cache"], cwd=cwd, capture_output=True, text=True, timeout=120,
+                          env={"PYTHONPATH": str(cwd), "PATH": "/usr/bin:/bin"})
 
 
-def domain_files() -> list[Path]:
-    return [p for pkg in DOMAIN if (ROOT / pkg).is_dir() for p in sorted((ROOT / pkg).rglob("*.py"))]
+def test_the_project_keeps_every_contract() -> None:
+    result = run_lint(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
 
 
-def test_domain_packages_exist() -> None:
-    assert (ROOT / "compliance").is_dir()
-    assert len(domain_files()) > 5
+def _tree_with(tmp_path: Path, package: str, source: str) -> Path:
+    """A copy of the contracts beside empty packages, one module of ``package`` holding ``source``."""
+    shutil.copy(ROOT / ".importlinter", tmp_path / ".importlinter")
+    for pkg in ("geo", "compliance", "layers", "store", "planning", "briefing", "ingest", "ui"):
+        (tmp_path / pkg).mkdir()
+        (tmp_path / pkg / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / package / "bad.py").write_text(source, encoding="utf-8")
+    return tmp_path
 
 
-@pytest.mark.parametrize("path", domain_files(), ids=lambda p: str(p.relative_to(ROOT)))
-def test_domain_module_does_not_import_streamlit(path: Path) -> None:
-    assert not (imported_roots(path) & FORBIDDEN), f"{path} imports Streamlit; keep it in app.py, app_pages/, ui/"
+def test_a_domain_package_importing_streamlit_breaks_a_contract(tmp_path: Path) -> None:
+    result = run_lint(_tree_with(tmp_path, "store", "import streamlit\n"))
+    assert result.returncode != 0
+    assert "Streamlit" in result.stdout and "BROKEN" in result.stdout
 
 
-def test_compliance_knows_nothing_of_maps_or_storage() -> None:
-    for path in (ROOT / "compliance").rglob("*.py"):
-        bad = imported_roots(path) & {"folium", "branca", "sqlalchemy", "geopandas", "store", "layers"}
-        assert not bad, f"{path} imports {bad}"
-
-
-def test_checker_detects_a_streamlit_import(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.py"
-    bad.write_text("from streamlit import session_state\nimport os\n", encoding="utf-8")
-    assert "streamlit" in imported_roots(bad)
+def test_a_lower_layer_importing_a_higher_one_breaks_a_contract(tmp_path: Path) -> None:
+    result = run_lint(_tree_with(tmp_path, "compliance", "import store\n"))
+    assert result.returncode != 0
+    assert "Layers" in result.stdout and "BROKEN" in result.stdout
