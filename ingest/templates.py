@@ -14,6 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from textsafe import xlsx_append
+
 _HEAD_FONT = Font(bold=True)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _EXAMPLE_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -165,13 +167,13 @@ SHEET_HELP: list[tuple[str, str, str]] = [
 
 
 def _sheet(ws: Worksheet, headers: list[str], examples: list[list[Any]]) -> None:
-    ws.append(headers)
+    xlsx_append(ws, headers)
     for cell in ws[1]:
         cell.font = _HEAD_FONT
         cell.fill = _HEAD_FILL
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
     for row in examples:
-        ws.append(row)
+        xlsx_append(ws, row)
         for cell in ws[ws.max_row]:
             cell.fill = _EXAMPLE_FILL
             if isinstance(cell.value, dt.date):
@@ -183,16 +185,16 @@ def _sheet(ws: Worksheet, headers: list[str], examples: list[list[Any]]) -> None
 
 def _help(wb: Workbook, title: str, rows: list[tuple[str, str, str]]) -> None:
     ws = wb.create_sheet("说明")
-    ws.append([title])
+    xlsx_append(ws, [title])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append(["黄色底色的行是示例（示例），导入真实数据前请删除或在“示例”列填“是”。"])
+    xlsx_append(ws, ["黄色底色的行是示例（示例），导入真实数据前请删除或在“示例”列填“是”。"])
     ws.append([])
-    ws.append(["列名", "是否必填", "填写要求"])
+    xlsx_append(ws, ["列名", "是否必填", "填写要求"])
     for cell in ws[4]:
         cell.font = _HEAD_FONT
         cell.fill = _HEAD_FILL
     for r in rows:
-        ws.append(list(r))
+        xlsx_append(ws, list(r))
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 18
     ws.column_dimensions["C"].width = 90

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from planning.errors import PlanningError
+from textsafe import csv_frame, xlsx_append
 
 DEFAULT_STRATA = ("kind", "township")
 STRATUM_SEP = " / "
@@ -198,8 +199,8 @@ def publication_table(result: DrawResult, *, name_col: str = "name") -> pd.DataF
 
 
 def publication_csv(result: DrawResult, **kwargs: Any) -> bytes:
-    """The publication table as UTF-8 CSV with BOM (opens correctly in Excel)."""
-    return publication_table(result, **kwargs).to_csv(index=False).encode("utf-8-sig")
+    """The publication table as UTF-8 CSV with BOM (opens correctly in Excel; formula-like text gets a ')."""
+    return csv_frame(publication_table(result, **kwargs)).to_csv(index=False).encode("utf-8-sig")
 
 
 def publication_xlsx(result: DrawResult, *, title: str = "“双随机、一公开”抽查结果", **kwargs: Any) -> bytes:
@@ -211,13 +212,13 @@ def publication_xlsx(result: DrawResult, *, title: str = "“双随机、一公�
     wb = Workbook()
     ws = wb.active
     ws.title = "抽查结果"
-    ws.append([title])
+    xlsx_append(ws, [title])  # names, inspectors and the drawer are user text: never written as formulas
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append(list(table.columns))
+    xlsx_append(ws, list(table.columns))
     for c in ws[2]:
         c.font = Font(bold=True)
     for row in table.itertuples(index=False):
-        ws.append(list(row))
+        xlsx_append(ws, list(row))
     rec = result.record
     info = wb.create_sheet("抽取参数")
     for k, v in (("抽取人", rec.who), ("抽取时间（UTC）", rec.when), ("随机种子", str(rec.seed)),
@@ -225,7 +226,7 @@ def publication_xlsx(result: DrawResult, *, title: str = "“双随机、一公�
                  ("抽取数量", rec.n if rec.n is not None else ""), ("必查对象", "、".join(rec.must_include)),
                  ("总体名录校验值（SHA-256）", rec.population_sha256),
                  ("各层总数", json.dumps(rec.population, ensure_ascii=False))):
-        info.append([k, v])
+        xlsx_append(info, [k, v])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

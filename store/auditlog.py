@@ -13,6 +13,7 @@ from sqlalchemy import select
 from store import schema as s
 from store.core import Role, StoreBase
 from store.errors import StoreError
+from textsafe import csv_frame
 
 AUDIT_COLUMNS = ("id", "at", "username", "action", "entity", "entity_id", "before", "after", "detail")
 ACTION_LABEL = {
@@ -75,7 +76,7 @@ class AuditMixin(StoreBase):
         df["action_label"] = df["action"].map(lambda x: ACTION_LABEL.get(x, x))
         for col in ("before", "after"):
             df[col] = df[col].map(lambda v: "" if v is None else json.dumps(v, ensure_ascii=False, sort_keys=True))
-        return df.to_csv(index=False).encode("utf-8-sig")
+        return csv_frame(df).to_csv(index=False).encode("utf-8-sig")  # no cell is a live formula in Excel
 
 
 def _start(d: dt.datetime | dt.date) -> dt.datetime:
