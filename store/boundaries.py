@@ -14,8 +14,58 @@ from sqlalchemy import Connection, func, select
 from store import schema as s
 from store.core import Role, StoreBase, new_id, now
 from store.errors import ImportValidationError, NotFoundError, RowProblem
+from store.geom import ANY_SHAPE, AREAS, POINTS, family
 from store.ingest import LoadedFile, load_file
 from store.sites import CRS, check_geometry
+
+# Geometry each named layer may hold; other layers take any one family (points, lines or areas), not a mix.
+LAYER_GEOMETRY: dict[str, frozenset[str]] = {
+    "district": AREAS,
+    "townships": AREAS,
+    "neighbours": AREAS,
+    "township_seats": POINTS,
+}
+
+
+def layer_rows(name: str, features: list[Any], name_field: str, code_field: str
+               ) -> tuple[list[dict[str, Any]], list[RowProblem], list[RowProblem]]:
+    """Validated feature rows of layer ``name``: (rows, problems, warnings); row numbers count features from 1."""
+    allowed = LAYER_GEOMETRY.get(name, ANY_SHAPE)
+    problems: list[RowProblem] = []
+    notes: list[RowProblem] = []
+    rows = []
+    for i, feat in enumerate(features):
+        if not isinstance(feat, dict):
+            problems.append(RowProblem(i + 1, "feature", "不是 GeoJSON 要素（Feature）"))
+            continue
+        props = dict(feat.get("properties") or {})
+        label = str(props.pop(name_field, "") or "").strip()
+        if not label:
+            problems.append(RowProblem(i + 1, name_field, "要素缺少名称"))
+        try:
+            geom = shape(feat.get("geometry"))
+        except Exception as exc:
+            problems.append(RowProblem(i + 1, "geometry", f"无法解析：{exc}"))
+            continue
+        where = f"边界图层“{name}”" + (f"的要素“{label}”" if label else "")
+        geom = check_geometry(geom, "geometry", problems, i + 1, allowed=allowed, notes=notes, where=where)
+        code = props.pop(code_field, None)
+        rows.append(dict(name=label, code=None if code is None else str(code), geom=geom, attrs=props))
+    problems += _mixed_families(name, rows)
+    return rows, problems, notes
+
+
+def _mixed_families(name: str, rows: list[dict[str, Any]]) -> list[RowProblem]:
+    """A layer of free type must still be one family: the first feature of another family is named."""
+    first: dict[str, int] = {}
+    for i, r in enumerate(rows):
+        if r["geom"] is not None:
+            first.setdefault(family(r["geom"].geom_type), i + 1)
+    if len(first) < 2:
+        return []
+    (main, _), *others = sorted(first.items(), key=lambda kv: kv[1])
+    return [RowProblem(row, "geometry", f"图层“{name}”混有{main}和{fam}要素：一个图层只能是点、线或面中的一种")
+            for fam, row in others]
 
 
 class BoundariesMixin(StoreBase):
@@ -37,21 +87,10 @@ class BoundariesMixin(StoreBase):
             features = fc["features"]
         except (ValueError, KeyError, TypeError) as exc:
             raise ImportValidationError(f.name, [RowProblem(1, "features", f"不是 GeoJSON 要素集：{exc}")]) from None
-        problems: list[RowProblem] = []
-        rows = []
-        for i, feat in enumerate(features):
-            props = dict(feat.get("properties") or {})
-            label = str(props.pop(name_field, "") or "").strip()
-            if not label:
-                problems.append(RowProblem(i + 1, name_field, "要素缺少名称"))
-            try:
-                geom = shape(feat.get("geometry"))
-            except Exception as exc:
-                problems.append(RowProblem(i + 1, "geometry", f"无法解析：{exc}"))
-                continue
-            geom = check_geometry(geom, "geometry", problems, i + 1)
-            code = props.pop(code_field, None)
-            rows.append(dict(name=label, code=None if code is None else str(code), geom=geom, attrs=props))
+        rows, problems, notes = layer_rows(name, features if isinstance(features, list) else [], name_field,
+                                           code_field)
+        if not isinstance(features, list):
+            problems.append(RowProblem(1, "features", "features 应为要素列表"))
         if problems:
             raise ImportValidationError(f.name, problems)
         latest = conn.execute(select(func.max(s.boundary_layers.c.layer_version))
@@ -65,7 +104,8 @@ class BoundariesMixin(StoreBase):
         for r in rows:
             conn.execute(s.boundary_features.insert().values(layer_id=layer_id, **r))
         self._audit(conn, who, "import", "boundary_layer", f"{name} v{(latest or 0) + 1}",
-                    after={"file_name": f.name, "sha256": f.sha256, "features": len(rows)})
+                    after={"file_name": f.name, "sha256": f.sha256, "features": len(rows)},
+                    detail="\n".join(n.text(f.name) for n in notes) or None)
         return layer_id
 
     def boundary_layer(self, name: str, *, layer_version: int | None = None) -> gpd.GeoDataFrame:

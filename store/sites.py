@@ -19,8 +19,8 @@ from sqlalchemy import Connection, func, select, text
 
 from store import schema as s
 from store.core import Role, StoreBase, now
-from store.errors import ImportValidationError, NotFoundError, RowProblem, StoreError
-from store.geom import SRID, to_ewkb_hex
+from store.errors import ConcurrentEditError, ImportValidationError, NotFoundError, RowProblem, StoreError
+from store.geom import ANY_SHAPE, AREAS, LINES, POINTS, SRID, checked_shape, to_ewkb_hex
 
 CRS = "EPSG:4490"
 METRIC_CRS = 4548  # CGCS2000 / 3-degree Gauss-Kruger CM 117E: distances in metres
@@ -73,33 +73,48 @@ def _as_bool(v: Any, field: str, problems: list[RowProblem], row: int) -> bool:
     return False
 
 
-def check_geometry(geom: Any, field: str, problems: list[RowProblem], row: int) -> BaseGeometry | None:
-    """A non-empty, valid geometry with lon/lat inside China's extent (CGCS2000 degrees)."""
+# Geometry a site of each kind may have: every kind is a place (point); a river section may be drawn as its
+# reach (line), parks and drinking-water sources as their area, projects as the works' point, line or area.
+KIND_GEOMETRY: dict[str, frozenset[str]] = {
+    "water_section": POINTS | LINES,
+    "drinking_source": POINTS | AREAS,
+    "air_station": POINTS,
+    "wwtp": POINTS,
+    "project": POINTS | LINES | AREAS,
+    "enterprise": POINTS,
+    "park": POINTS | AREAS,
+    "ship_waste": POINTS,
+}
+
+
+def check_geometry(geom: Any, field: str, problems: list[RowProblem], row: int, *,
+                   allowed: frozenset[str] = ANY_SHAPE, notes: list[RowProblem] | None = None,
+                   repair: bool = True, where: str = "此处") -> BaseGeometry | None:
+    """A non-empty geometry of an ``allowed`` type, finite lon/lat inside China's extent (CGCS2000 degrees).
+
+    An invalid geometry is repaired (make_valid) with a warning appended to ``notes``; refused if the repair
+    gives the wrong type.  Problems and warnings name ``row`` and ``field``.
+    """
     if isinstance(geom, Mapping):
         try:
             geom = shape(geom)
         except Exception as exc:
             problems.append(RowProblem(row, field, f"无法解析的几何：{exc}"))
             return None
-    if not isinstance(geom, BaseGeometry) or geom.is_empty:
-        problems.append(RowProblem(row, field, "缺少几何（点、线或面）"))
-        return None
-    if geom.geom_type not in {"Point", "LineString", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon"}:
-        problems.append(RowProblem(row, field, f"不支持的几何类型 {geom.geom_type}"))
-        return None
-    x0, y0, x1, y1 = geom.bounds
-    if not (73 <= x0 <= x1 <= 136 and 3 <= y0 <= y1 <= 54):
-        problems.append(RowProblem(row, field, f"坐标超出中国范围（经度 {x0:.5f}…{x1:.5f}，纬度 {y0:.5f}…{y1:.5f}），"
-                                               "请确认为 CGCS2000/WGS84 经纬度且经度在前"))
-        return None
-    if not geom.is_valid:
-        problems.append(RowProblem(row, field, f"几何无效：{shapely.is_valid_reason(geom)}"))
-        return None
-    return geom
+    out, error, warning = checked_shape(geom, allowed, repair=repair, where=where)
+    if error is not None:
+        problems.append(RowProblem(row, field, error))
+    if warning is not None and notes is not None:
+        notes.append(RowProblem(row, field, warning))
+    return out
 
 
-def normalise_site(props: Mapping[str, Any], geom: Any, row: int = 2) -> tuple[dict[str, Any], list[RowProblem]]:
-    """Split a feature's properties into site columns, dated grades, project fields and free attributes."""
+def normalise_site(props: Mapping[str, Any], geom: Any, row: int = 2, *, notes: list[RowProblem] | None = None
+                   ) -> tuple[dict[str, Any], list[RowProblem]]:
+    """Split a feature's properties into site columns, dated grades, project fields and free attributes.
+
+    The geometry must suit the kind (``KIND_GEOMETRY``); repairs of invalid geometry are added to ``notes``.
+    """
     problems: list[RowProblem] = []
     p = {k: v for k, v in props.items() if not _blank(v)}
     site_id = str(p.pop("site_id", "") or "").strip()
@@ -122,7 +137,9 @@ def normalise_site(props: Mapping[str, Any], geom: Any, row: int = 2) -> tuple[d
         problems.append(RowProblem(row, "name", "名称不能为空"))
     if not rec["kind"]:
         problems.append(RowProblem(row, "kind", "类型不能为空"))
-    rec["geom"] = check_geometry(geom, "geometry", problems, row)
+    kind = rec["kind"] or ""
+    rec["geom"] = check_geometry(geom, "geometry", problems, row, notes=notes,
+                                 allowed=KIND_GEOMETRY.get(kind, ANY_SHAPE), where=f"类型为“{kind}”的站点")
     rec["grades"] = _parse_dated(p.pop("grade_history", None), "grade", "grade_history", problems, row)
     project = {k: p.pop(k) for k in PROJECT_FIELDS if k in p}
     if project:
@@ -154,6 +171,13 @@ def _parse_dated(
         problems.append(RowProblem(row, field, f"格式应为 [{{\"{date_key}\": \"YYYY-MM-DD\", \"{key}\": …}}]：{exc}"))
         return []
     return sorted(out)
+
+
+def _notes_text(notes: list[RowProblem], file_name: str | None = None) -> str | None:
+    """Warnings (e.g. repaired geometry) for the audit entry's detail, or None."""
+    if not notes:
+        return None
+    return "\n".join(n.text(file_name) if file_name else f"字段“{n.field}”：{n.message}" for n in notes)
 
 
 class SitesMixin(StoreBase):
@@ -244,54 +268,77 @@ class SitesMixin(StoreBase):
     # ---- writing ------------------------------------------------------------------------------------------
     def create_site(self, actor: Any, properties: Mapping[str, Any], geometry: BaseGeometry) -> dict[str, Any]:
         """Add a site (editor or admin)."""
-        rec, problems = normalise_site(properties, geometry)
+        notes: list[RowProblem] = []
+        rec, problems = normalise_site(properties, geometry, notes=notes)
         if problems:
             raise StoreError("；".join(f"字段“{p.field}”：{p.message}" for p in problems))
         with self._write() as conn:
             who = self._check(conn, actor, Role.EDITOR, "新增站点")
             self._insert_site(conn, rec)
             after = self._site_record(conn, rec["site_id"])
-            self._audit(conn, who, "create", "site", rec["site_id"], after=after)
+            self._audit(conn, who, "create", "site", rec["site_id"], after=after, detail=_notes_text(notes))
         return after
 
     def import_sites(
-        self, actor: Any, sites: gpd.GeoDataFrame, *, file_name: str = "点位登记表", update_existing: bool = False
+        self, actor: Any, sites: gpd.GeoDataFrame, *, file_name: str = "点位登记表", update_existing: bool = False,
+        expected_versions: Mapping[str, int] | None = None,
     ) -> dict[str, int]:
         """Add (and with ``update_existing`` replace) a whole register in one transaction: all rows or none.
 
-        Row numbers in errors are the frame's index when it is an int (ingest indexes by spreadsheet row),
-        else position + 2 (header = row 1).  Returns ``{"created": n, "updated": m}``.
+        ``expected_versions``: site_id → version as read when the preview was built.  With it, a site that was
+        saved (or deleted, or created) by someone else since then is a ``ConcurrentEditError`` and nothing is
+        stored, so an import never overwrites a newer edit.  Row numbers in errors are the frame's index when it
+        is an int (ingest indexes by spreadsheet row), else position + 2 (header = row 1).  Returns
+        ``{"created": n, "updated": m}``, plus ``"repaired": k`` when k invalid geometries were repaired (the
+        import's audit entry names them).
         """
-        records, problems = [], []
-        for pos, (idx, row) in enumerate(sites.iterrows()):
-            number = int(idx) if isinstance(idx, (int, np.integer)) else pos + 2
-            props = {k: v for k, v in row.items() if k != sites.geometry.name}
-            rec, bad = normalise_site(props, row[sites.geometry.name], number)
-            records.append(rec)
-            problems.extend(bad)
+        records, problems, notes = self._register_records(sites)
         if problems:
             raise ImportValidationError(file_name, problems)
         counts = {"created": 0, "updated": 0}
         with self._write() as conn:
             who = self._check(conn, actor, Role.EDITOR, "导入点位登记表")
             for rec in records:
-                counts[self._upsert_site(conn, who, rec, update_existing)] += 1
-            self._audit(conn, who, "import", "site", file_name, after={"file": file_name, **counts})
-        return counts
+                counts[self._upsert_site(conn, who, rec, update_existing, expected_versions)] += 1
+            self._audit(conn, who, "import", "site", file_name, after={"file": file_name, **counts},
+                        detail=_notes_text(notes, file_name))
+        return counts | ({"repaired": len(notes)} if notes else {})
 
-    def _upsert_site(self, conn: Connection, who: str, rec: Mapping[str, Any], update_existing: bool) -> str:
-        current = conn.execute(select(s.sites.c.version).where(s.sites.c.site_id == rec["site_id"])).first()
+    @staticmethod
+    def _register_records(sites: gpd.GeoDataFrame) -> tuple[list[dict[str, Any]], list[RowProblem], list[RowProblem]]:
+        records: list[dict[str, Any]] = []
+        problems: list[RowProblem] = []
+        notes: list[RowProblem] = []
+        for pos, (idx, row) in enumerate(sites.iterrows()):
+            number = int(idx) if isinstance(idx, (int, np.integer)) else pos + 2
+            props = {k: v for k, v in row.items() if k != sites.geometry.name}
+            rec, bad = normalise_site(props, row[sites.geometry.name], number, notes=notes)
+            records.append(rec)
+            problems.extend(bad)
+        return records, problems, notes
+
+    def _upsert_site(self, conn: Connection, who: str, rec: Mapping[str, Any], update_existing: bool,
+                     expected_versions: Mapping[str, int] | None = None) -> str:
+        sid = rec["site_id"]
+        current = conn.execute(select(s.sites.c.version).where(s.sites.c.site_id == sid)).first()
+        expected = None if expected_versions is None else expected_versions.get(sid)
+        if expected_versions is not None and expected is not None and current is None:
+            raise ConcurrentEditError("站点", sid, int(expected), None)
         if current is None:
             self._insert_site(conn, rec)
-            self._audit(conn, who, "create", "site", rec["site_id"], after=self._site_record(conn, rec["site_id"]))
+            self._audit(conn, who, "create", "site", sid, after=self._site_record(conn, sid))
             return "created"
         if not update_existing:
-            raise StoreError(f"站点编号“{rec['site_id']}”已存在；如需用登记表覆盖，请勾选“更新已有点位”")
-        before = self._site_record(conn, rec["site_id"])
+            raise StoreError(f"站点编号“{sid}”已存在；如需用登记表覆盖，请勾选“更新已有点位”")
+        if expected_versions is not None and expected is None:
+            raise StoreError(f"站点“{sid}”在预览之后已被其他用户新增（预览时库中没有此编号）。为避免覆盖他人的数据，"
+                             "本次导入未执行，请刷新后重新上传")
+        before = self._site_record(conn, sid)
         values = {c: rec[c] for c in SITE_COLUMNS} | {"geom": rec["geom"], "attrs": rec["attrs"], "updated_at": now()}
-        self._versioned_update(conn, s.sites, rec["site_id"], current[0], values, "站点")
-        self._write_grades(conn, rec["site_id"], rec["grades"])
-        self._audit(conn, who, "update", "site", rec["site_id"], before, self._site_record(conn, rec["site_id"]))
+        version = current[0] if expected is None else int(expected)
+        self._versioned_update(conn, s.sites, sid, version, values, "站点")
+        self._write_grades(conn, sid, rec["grades"])
+        self._audit(conn, who, "update", "site", sid, before, self._site_record(conn, sid))
         return "updated"
 
     def _insert_site(self, conn: Connection, rec: Mapping[str, Any]) -> None:
@@ -338,7 +385,8 @@ class SitesMixin(StoreBase):
             merged = {k: v for k, v in before.items() if k not in PROJECT_FIELDS and k not in
                       {"geometry", "version", "updated_at"}}
             merged.update({k: v for k, v in changes.items() if k != "geometry"})
-            rec, problems = normalise_site(merged, changes.get("geometry", before["geometry"]))
+            notes: list[RowProblem] = []
+            rec, problems = normalise_site(merged, changes.get("geometry", before["geometry"]), notes=notes)
             if problems:
                 raise StoreError("；".join(f"字段“{p.field}”：{p.message}" for p in problems))
             values = {c: rec[c] for c in SITE_COLUMNS} | {"geom": rec["geom"], "attrs": rec["attrs"],
@@ -346,7 +394,7 @@ class SitesMixin(StoreBase):
             self._versioned_update(conn, s.sites, site_id, expected_version, values, "站点")
             self._write_grades(conn, site_id, rec["grades"])
             after = self._site_record(conn, site_id)
-            self._audit(conn, who, "update", "site", site_id, before, after)
+            self._audit(conn, who, "update", "site", site_id, before, after, detail=_notes_text(notes))
         return after
 
     def delete_site(self, actor: Any, site_id: str, *, expected_version: int) -> None:
@@ -391,7 +439,7 @@ class SitesMixin(StoreBase):
 
     def _ids_intersecting(self, polygon: BaseGeometry) -> list[str]:
         problems: list[RowProblem] = []
-        if check_geometry(polygon, "polygon", problems, 0) is None:
+        if check_geometry(polygon, "polygon", problems, 0, repair=False) is None:
             raise StoreError(f"查询范围无效：{problems[0].message}")
         with self._read() as conn:
             if self.backend == "postgresql":

@@ -28,7 +28,8 @@ def _busy(store: Store, admin) -> None:
     store.set_milestone_achieved(ed, 1, dt.date(2022, 7, 2), expected_version=1)
     store.load_boundary_layer(admin, "townships",
                               b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":'
-                              b'{"name":"x","adcode":"360404"},"geometry":{"type":"Point","coordinates":[116,29.6]}}]}',
+                              b'{"name":"x","adcode":"360404"},"geometry":{"type":"Polygon","coordinates":'
+                              b'[[[116,29.6],[116.1,29.6],[116.1,29.7],[116,29.6]]]}}]}',
                               file_name="b.geojson")
 
 

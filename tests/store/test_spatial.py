@@ -54,7 +54,8 @@ def _random_sites(n: int, seed: int) -> dict:
             from shapely.geometry import LineString
             g = LineString([(x, y), (x + rnd.uniform(-0.02, 0.02), y + rnd.uniform(-0.02, 0.02))])
         feats.append({"type": "Feature", "geometry": mapping(g),
-                      "properties": {"site_id": f"S{i:04d}", "name": f"点{i}", "kind": "enterprise"}})
+                      "properties": {"site_id": f"S{i:04d}", "name": f"点{i}",
+                                     "kind": ("enterprise", "park", "water_section")[k]}})
     return {"type": "FeatureCollection", "features": feats}
 
 
