@@ -54,8 +54,19 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("CHAISANG_ANONYMOUS_VIEW", "1", "1：未登录也可只读浏览（演示、领导查看）；0：必须登录"),
     Setting("CHAISANG_ADMIN_USER", "admin", "首次运行创建的管理员用户名"),
-    Setting("CHAISANG_ADMIN_PASSWORD", "", "首次运行创建的管理员密码；为空时随机生成并只显示一次"),
+    Setting(
+        "CHAISANG_ADMIN_PASSWORD",
+        "",
+        "首次运行创建的管理员密码；为空时随机生成，只写入服务器日志和数据目录中的 initial-admin-password.txt"
+        "（仅运维可读），首次登录须修改",
+    ),
     Setting("CHAISANG_BCRYPT_ROUNDS", "12", "密码哈希（bcrypt）强度"),
+    Setting("CHAISANG_LOGIN_MAX_FAILURES", "5", "同一用户名在统计时段内连续登录失败达到该次数即临时锁定"),
+    Setting(
+        "CHAISANG_LOGIN_CLIENT_MAX_FAILURES", "20", "同一来源地址（IP）在统计时段内登录失败达到该次数即临时锁定"
+    ),
+    Setting("CHAISANG_LOGIN_WINDOW_MINUTES", "15", "统计登录失败次数的时段（分钟）"),
+    Setting("CHAISANG_LOGIN_LOCKOUT_MINUTES", "15", "达到失败次数后的锁定时长（分钟）"),
     Setting("CHAISANG_BASEMAP", "none", "默认底图：none（仅矢量，离线可用）、tianditu_vec、tianditu_img、osm"),
 )
 
@@ -66,6 +77,14 @@ def get(name: str) -> str:
         if s.name == name:
             return os.environ.get(name, s.default)
     raise KeyError(f"未声明的配置项：{name}；可用：{', '.join(s.name for s in SETTINGS)}")
+
+
+def positive_int(name: str) -> int:
+    """A setting that must be a whole number of at least 1 (counts, minutes, rounds)."""
+    raw = get(name)
+    if not raw.strip().isdigit() or int(raw) < 1:
+        raise ValueError(f"{name} 应为正整数，实际为“{raw}”")
+    return int(raw)
 
 
 def warn_fraction() -> float:

@@ -65,6 +65,19 @@ class User:
     external: bool = False
     active: bool = True
     version: int = 1
+    must_change_password: bool = False
+
+
+def actor_name(actor: object, action: str, needed: str = "查看") -> str:
+    """User name of the acting user: a ``User`` or a non-empty name; anything else (``None``…) is refused.
+
+    ``str(None)`` would otherwise act as a user called "None" (an external header can create that name).
+    """
+    if isinstance(actor, User):
+        return actor.username
+    if isinstance(actor, str) and actor.strip():
+        return actor
+    raise PermissionDeniedError("（未登录）", action, needed)
 
 
 def new_id(result: Any) -> int:
@@ -177,9 +190,9 @@ class StoreBase:
         self.engine.dispose()
 
     # ---- roles --------------------------------------------------------------------------------------------
-    def _check(self, conn: Connection, actor: User | str, needed: Role, action: str) -> str:
+    def _check(self, conn: Connection, actor: object, needed: Role, action: str) -> str:
         """Re-read the actor's role from the database and refuse if too weak; return the user name."""
-        username = actor.username if isinstance(actor, User) else str(actor)
+        username = actor_name(actor, action, needed.label)
         if username == SYSTEM_USER:
             raise PermissionDeniedError(username, action, needed.label)
         row = conn.execute(

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from store.geom import Geom
@@ -65,6 +66,20 @@ users = Table(
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", DateTime, nullable=False),
     _version(),
+    # set for a generated or admin-reset password: after login the app offers only the change-password form
+    Column("must_change_password", Boolean, nullable=False, default=False, server_default=false()),
+)
+
+# Failed logins per account name and per client address (kind "user" / "client"), kept in the database so a
+# lockout holds across restarts and replicas.  Not backed up: it is short-lived state, not data.
+login_throttle = Table(
+    "login_throttle",
+    metadata,
+    Column("kind", String(16), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("window_start", DateTime, nullable=False),
+    Column("locked_until", DateTime),
 )
 
 import_batches = Table(

@@ -2,6 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import logging
+import re
+import stat
+import statistics
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,6 +15,9 @@ import pytest
 from shapely.geometry import Point
 
 from store import AuthenticationError, PermissionDeniedError, Role, Store, User, open_store
+from store.accounts import INITIAL_PASSWORD_FILE, ExternalIdentityRefusedError, LoginThrottledError
+from store.core import now
+from store.schema import login_throttle
 from tests.store.conftest import ADMIN, ADMIN_PW
 
 # Every public method that changes data, with a call that would succeed for an admin.
@@ -54,7 +62,7 @@ EDITOR_OK = {
     "update_inspection", "add_progress_report", "update_project", "set_milestone_achieved",
 }
 # Methods that only read, or that are the identity entry points.
-READS = {"get_user", "list_users", "authenticate", "get_or_create_external_user", "take_initial_admin_credentials",
+READS = {"get_user", "list_users", "authenticate", "get_or_create_external_user",
          "list_sites", "get_site", "site_standards", "sites_in_polygon", "sites_in_township", "sites_within",
          "measurements",
          "latest_values", "import_batches", "measurement_count", "list_tasks", "get_task", "list_evidence",
@@ -151,18 +159,157 @@ def test_last_admin_cannot_be_demoted(store, admin) -> None:
         store.set_role(admin, ADMIN, "editor", expected_version=admin.version)
 
 
-def test_generated_first_admin_password_is_returned_once(tmp_path: Path, monkeypatch) -> None:
+def test_generated_first_admin_password_goes_only_to_the_log_and_an_operator_file(
+    tmp_path: Path, monkeypatch, caplog
+) -> None:
+    """It used to be handed to the first anonymous visitor (sidebar); now: WARNING log + 0600 file, never the UI."""
     monkeypatch.delenv("CHAISANG_ADMIN_PASSWORD")
-    st = open_store(f"sqlite:///{tmp_path / 'g.sqlite'}", sample_dir=None, boundaries_dir=None)
-    creds = st.take_initial_admin_credentials()
-    assert creds is not None
-    assert creds[0] == ADMIN
-    assert len(creds[1]) >= 12
-    assert st.take_initial_admin_credentials() is None
-    assert st.authenticate(*creds).role == Role.ADMIN
-    st2 = open_store(f"sqlite:///{tmp_path / 'g.sqlite'}")
-    assert st2.take_initial_admin_credentials() is None  # not on later runs
-    assert creds[1] not in st.export_audit_csv(st.authenticate(*creds)).decode("utf-8-sig")
+    with caplog.at_level(logging.WARNING, logger="store"):
+        st = open_store(f"sqlite:///{tmp_path / 'g.sqlite'}", sample_dir=None, boundaries_dir=None)
+    path = tmp_path / INITIAL_PASSWORD_FILE
+    assert path.exists()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    password = re.search(r"初始密码：(\S+)", path.read_text(encoding="utf-8")).group(1)
+    assert len(password) >= 12
+    assert any(password in r.getMessage() and r.levelno == logging.WARNING for r in caplog.records)
+    assert not hasattr(st, "take_initial_admin_credentials")  # no way left to hand it to a page
+    first = st.authenticate(ADMIN, password)
+    assert first.role == Role.ADMIN and first.must_change_password
+    st.set_password(first, ADMIN, "my-own-admin-pw-1")
+    assert not st.authenticate(ADMIN, "my-own-admin-pw-1").must_change_password
+    audit = st.export_audit_csv(st.get_user(ADMIN)).decode("utf-8-sig")
+    assert password not in audit and "my-own-admin-pw-1" not in audit
+    st.close()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="store"):
+        st2 = open_store(f"sqlite:///{tmp_path / 'g.sqlite'}")  # later runs create nothing, log nothing
+    assert not any("初始密码" in r.getMessage() for r in caplog.records)
+    st2.close()
+
+
+def test_password_from_the_environment_need_not_be_changed(store) -> None:
+    assert not store.authenticate(ADMIN, ADMIN_PW).must_change_password
+
+
+def test_admin_reset_forces_a_change_at_next_login(store, admin, viewer) -> None:
+    assert not store.authenticate("viewer1", "viewer-password-1").must_change_password
+    store.set_password(admin, "viewer1", "reset-by-admin-1")
+    reset = store.authenticate("viewer1", "reset-by-admin-1")
+    assert reset.must_change_password
+    store.set_password(reset, "viewer1", "chosen-by-me-22")
+    assert not store.authenticate("viewer1", "chosen-by-me-22").must_change_password
+
+
+def test_external_identity_never_maps_onto_a_local_account(store, admin, viewer) -> None:
+    """CHAISANG_AUTH_MODE=proxy with ``X-Remote-User: admin`` used to sign in as the local admin, no password."""
+    for local in (ADMIN, "viewer1"):
+        with pytest.raises(ExternalIdentityRefusedError) as exc:
+            store.get_or_create_external_user(local)
+        assert f"外部身份“{local}”与本系统的本地账号同名" in str(exc.value)
+    refused = store.audit_log(admin, action="login_failed")
+    assert {"admin", "viewer1"} <= set(refused["username"])
+    assert refused["detail"].str.contains("外部身份与本地账号同名").sum() == 2
+    assert store.get_user(ADMIN).role == Role.ADMIN and not store.get_user(ADMIN).external
+    fresh = store.get_or_create_external_user("新外部用户")
+    assert fresh.external and fresh.role == Role.VIEWER
+
+
+def test_no_actor_is_never_the_user_called_none(store, admin) -> None:
+    """``str(None)`` made ``actor=None`` act as an account named "None" (which a proxy header can create)."""
+    none_user = store.get_or_create_external_user("None")
+    store.set_role(admin, "None", "editor", expected_version=none_user.version)
+    before = store.data_version()
+    for call in (lambda: store.update_site(None, "W-A", {"name": "x"}, expected_version=1),
+                 lambda: store.set_password(None, "None", "taken-over-pw-1"),
+                 lambda: store.audit_log(None)):
+        with pytest.raises(PermissionDeniedError) as exc:
+            call()
+        assert "（未登录）" in str(exc.value)
+    assert store.data_version() == before
+
+
+def _lock_settings(monkeypatch, user: int = 3, client: int = 5) -> None:
+    monkeypatch.setenv("CHAISANG_LOGIN_MAX_FAILURES", str(user))
+    monkeypatch.setenv("CHAISANG_LOGIN_CLIENT_MAX_FAILURES", str(client))
+    monkeypatch.setenv("CHAISANG_LOGIN_WINDOW_MINUTES", "15")
+    monkeypatch.setenv("CHAISANG_LOGIN_LOCKOUT_MINUTES", "15")
+
+
+def test_repeated_failures_lock_a_name_across_restarts_without_revealing_it(
+    store, db_url, monkeypatch
+) -> None:
+    _lock_settings(monkeypatch)
+    messages = {}
+    for name in (ADMIN, "nobody-here"):
+        for _ in range(3):
+            with pytest.raises(AuthenticationError) as exc:
+                store.authenticate(name, "wrong-password", client=f"10.0.0.{len(messages)}")
+            assert not isinstance(exc.value, LoginThrottledError)
+        with pytest.raises(LoginThrottledError) as exc:
+            store.authenticate(name, ADMIN_PW if name == ADMIN else "x", client="10.9.9.9")
+        messages[name] = str(exc.value)
+    assert messages[ADMIN] == messages["nobody-here"]  # a real and an unknown name look the same
+    assert "登录失败次数过多" in messages[ADMIN] and "15 分钟" in messages[ADMIN]
+    reopened = open_store(db_url)  # another process or replica sees the same lock
+    with pytest.raises(LoginThrottledError):
+        reopened.authenticate(ADMIN, ADMIN_PW)
+    with reopened.engine.begin() as conn:  # the lock runs out
+        conn.execute(login_throttle.update().values(locked_until=now() - dt.timedelta(seconds=1)))
+    admin = reopened.authenticate(ADMIN, ADMIN_PW)
+    locks = reopened.audit_log(admin, action="login_locked")
+    assert sorted(locks["entity_id"]) == [ADMIN, "nobody-here"]
+    assert locks["detail"].str.contains("登录失败 3 次，锁定 15 分钟").all()
+    reopened.close()
+
+
+def test_failures_from_one_client_lock_that_client_only(store, monkeypatch) -> None:
+    _lock_settings(monkeypatch, user=100, client=4)
+    for i in range(4):
+        with pytest.raises(AuthenticationError):
+            store.authenticate(f"guess{i}", "wrong-password", client="192.0.2.7")
+    with pytest.raises(LoginThrottledError):
+        store.authenticate(ADMIN, ADMIN_PW, client="192.0.2.7")
+    assert store.authenticate(ADMIN, ADMIN_PW, client="192.0.2.8").username == ADMIN
+
+
+def test_a_success_resets_the_count_and_an_admin_reset_unlocks(store, admin, viewer, monkeypatch) -> None:
+    _lock_settings(monkeypatch)
+    for _ in range(2):
+        with pytest.raises(AuthenticationError):
+            store.authenticate("viewer1", "wrong-password")
+    store.authenticate("viewer1", "viewer-password-1")
+    for _ in range(2):  # counting starts again after a success
+        with pytest.raises(AuthenticationError):
+            store.authenticate("viewer1", "wrong-password")
+    store.authenticate("viewer1", "viewer-password-1")
+    for _ in range(3):
+        with pytest.raises(AuthenticationError):
+            store.authenticate("viewer1", "wrong-password")
+    with pytest.raises(LoginThrottledError):
+        store.authenticate("viewer1", "viewer-password-1")
+    store.set_password(admin, "viewer1", "unlocked-by-admin-1")
+    assert store.authenticate("viewer1", "unlocked-by-admin-1").must_change_password
+
+
+def test_unknown_names_take_as_long_as_wrong_passwords(tmp_path: Path, monkeypatch) -> None:
+    """The dummy hash had cost 10 against the configured 12: unknown names answered 4-5x faster."""
+    monkeypatch.setenv("CHAISANG_BCRYPT_ROUNDS", "9")
+    _lock_settings(monkeypatch, user=1000, client=1000)
+    st = open_store(f"sqlite:///{tmp_path / 't.sqlite'}", sample_dir=None, boundaries_dir=None)
+
+    def median(name: str) -> float:
+        times = []
+        for _ in range(7):
+            t0 = time.perf_counter()
+            with pytest.raises(AuthenticationError):
+                st.authenticate(name, "wrong-password")
+            times.append(time.perf_counter() - t0)
+        return statistics.median(times)
+
+    median("nobody")  # the dummy hash is made on first use
+    unknown, known = median("nobody"), median(ADMIN)
+    st.close()
+    assert 0.6 < unknown / known < 1.6, f"unknown {unknown * 1000:.1f} ms vs real {known * 1000:.1f} ms"
 
 
 def test_external_users(store, admin) -> None:
