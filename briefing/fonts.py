@@ -13,6 +13,7 @@ matplotlib.use("Agg")
 from matplotlib import font_manager
 
 from briefing.errors import FontMissingError
+from textsafe import LITERAL_TEXT_RC
 
 PREFERRED: tuple[str, ...] = (
     "WenQuanYi Zen Hei",
@@ -73,7 +74,11 @@ def font_path() -> str:
 
 
 def rc_params() -> dict[str, object]:
-    """RcParams for briefing figures: CJK font, embedded TrueType/OpenType text, no timestamps, fixed hashes."""
+    r"""RcParams for briefing figures: CJK font, embedded TrueType/OpenType text, no timestamps, fixed hashes.
+
+    Text is drawn as typed (:data:`textsafe.LITERAL_TEXT_RC`): a site name or task title such as ``$\foo$`` is
+    user text, not mathtext.
+    """
     return {
         "font.family": "sans-serif",
         "font.weight": regular_weight(),
@@ -89,6 +94,7 @@ def rc_params() -> dict[str, object]:
         "figure.dpi": 100,
         "savefig.dpi": 100,
         "text.antialiased": True,
+        **LITERAL_TEXT_RC,
     }
 
 

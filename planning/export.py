@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import quote, urlencode
 
 import pandas as pd
@@ -30,6 +31,7 @@ import pandas as pd
 from geo.offset import wgs84_to_bd09, wgs84_to_gcj02
 from planning.errors import NoCJKFontError, PlanningError
 from planning.route import RoutePlan
+from textsafe import LITERAL_TEXT_RC, xlsx_append
 
 APP_SRC = "chaisang.eco.inspection"
 GPX_NS = "http://www.topografix.com/GPX/1/1"
@@ -123,15 +125,15 @@ def route_xlsx(stops: Sequence[Stop], *, title: str = "执法检查路线单", s
     wb = Workbook()
     ws = wb.active
     ws.title = "路线单"
-    ws.append([title])
+    xlsx_append(ws, [title])  # site names and titles are user text: never written as formulas
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append([subtitle])
-    ws.append(SHEET_COLUMNS)
+    xlsx_append(ws, [subtitle])
+    xlsx_append(ws, SHEET_COLUMNS)
     for c in ws[3]:
         c.font = Font(bold=True)
         c.alignment = Alignment(horizontal="center")
     for row in table.itertuples(index=False):
-        ws.append(list(row))
+        xlsx_append(ws, list(row))
         r = ws.max_row
         for col, label in ((12, "高德导航"), (13, "百度导航")):
             cell = ws.cell(row=r, column=col)
@@ -192,7 +194,8 @@ def route_pdf(stops: Sequence[Stop], *, title: str = "执法检查路线单", su
     widths = [0.05, 0.06, 0.09, 0.29, 0.10, 0.08, 0.07, 0.09, 0.09, 0.08, 0.07]
     buf = io.BytesIO()
     pages = max(1, -(-len(table) // rows_per_page))
-    with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(buf, metadata={"Title": title}) as pdf:
+    rc: dict[str, Any] = {"pdf.fonttype": 42, **LITERAL_TEXT_RC}  # names and titles drawn as typed, not mathtext
+    with matplotlib.rc_context(cast(Any, rc)), PdfPages(buf, metadata={"Title": title}) as pdf:
         for p in range(pages):
             fig = Figure(figsize=(11.69, 8.27))
             fig.text(0.04, 0.95, title, fontproperties=prop, fontsize=16)
