@@ -27,7 +27,7 @@ def test_the_project_keeps_every_contract() -> None:
 def _tree_with(tmp_path: Path, package: str, source: str) -> Path:
     """A copy of the contracts beside empty packages, one module of ``package`` holding ``source``."""
     shutil.copy(ROOT / ".importlinter", tmp_path / ".importlinter")
-    for pkg in ("geo", "compliance", "layers", "store", "planning", "briefing", "ingest", "ui"):
+    for pkg in ("geo", "compliance", "layers", "store", "planning", "briefing", "ingest", "service", "ui"):
         (tmp_path / pkg).mkdir()
         (tmp_path / pkg / "__init__.py").write_text("", encoding="utf-8")
     (tmp_path / package / "bad.py").write_text(source, encoding="utf-8")
