@@ -12,12 +12,14 @@ import streamlit as st
 
 from store import StoreError
 from ui.auth import require_login_for_viewing, sidebar_account
+from ui.guard import page_errors_logged, refuse_cache_clear_messages
 from ui.store import get_store
 
 # a local file: an emoji or :material/...: page icon makes the browser fetch it from the internet
 ICON = Path(__file__).resolve().parent / "static" / "icon.png"
 
 st.set_page_config(page_title="柴桑生态环境一张图", page_icon=str(ICON), layout="wide")
+refuse_cache_clear_messages()  # a websocket client must not flush every user's caches
 
 try:
     store = get_store()
@@ -37,4 +39,5 @@ pages = [
     st.Page("app_pages/admin.py", title="账号与审计", icon=":material/manage_accounts:"),
     st.Page("app_pages/about.py", title="数据与标准说明", icon=":material/menu_book:"),
 ]
-st.navigation(pages).run()
+with page_errors_logged():  # the traceback goes to the server log, the visitor sees a Chinese message
+    st.navigation(pages).run()
