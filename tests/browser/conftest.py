@@ -35,29 +35,39 @@ class AppServer:
     log: Path
 
 
-def start_app(tmp: Path, env_extra: dict[str, str] | None = None, timeout: float = 90) -> AppServer:
-    """Start `streamlit run app.py` on a free loopback port and wait for its health endpoint."""
+def start_app(
+    tmp: Path, env_extra: dict[str, str] | None = None, timeout: float = 90, address: str = "127.0.0.1"
+) -> AppServer:
+    """Start `streamlit run app.py` on a free port of ``address`` and wait for its health endpoint (over 127.0.0.1,
+    so ``address`` must include loopback, e.g. 127.0.0.1 or 0.0.0.0)."""
     port = free_port()
     log = tmp / f"streamlit-{port}.log"
     env = {**os.environ, "CHAISANG_DATA_DIR": str(tmp / "data"), **(env_extra or {})}
     cmd = [
         sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
+        "--server.address", address, "--server.port", str(port), "--server.headless", "true",
     ]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    server = AppServer(f"http://127.0.0.1:{port}", proc, log)
+    wait_until_healthy(server, timeout)
+    return server
+
+
+def wait_until_healthy(server: AppServer, timeout: float = 90) -> None:
+    """Poll the server's health endpoint until it answers 200 (the one sleep allowed in the browser tests: the
+    server is another process, there is no page to wait on yet; see test_no_fixed_waits.py)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited early:\n{log.read_text(errors='replace')}")
+        if server.proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited early:\n{server.log.read_text(errors='replace')}")
         try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as r:
                 if r.status == 200:
-                    return AppServer(url, proc, log)
+                    return
         except OSError:
             time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError(f"streamlit did not become healthy:\n{log.read_text(errors='replace')}")
+    server.proc.kill()
+    raise RuntimeError(f"streamlit did not become healthy:\n{server.log.read_text(errors='replace')}")
 
 
 def stop_app(server: AppServer) -> None:

@@ -2,7 +2,28 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
+
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+_tokens = itertools.count(1)
+
+# In the page: mark the first map iframe in which ``predicate`` (a function source, evaluated in the frame's own
+# window, so ``window`` and ``document`` are the frame's) holds. The component frames are same-origin.
+_MARK_FRAME_JS = """
+([selector, predicate, token]) => {
+  for (const el of document.querySelectorAll(selector)) {
+    try {
+      const w = el.contentWindow;
+      if (w && w.document && w.Function('return (' + predicate + ')()')()) {
+        el.setAttribute('data-frame-match', token);
+        return true;
+      }
+    } catch (e) { /* a frame being replaced by a rerun */ }
+  }
+  return false;
+}
+"""
 
 SITE_FEATURES_JS = """
 () => {
@@ -26,6 +47,17 @@ def wait_for_map_frame(page: Any, timeout: float = 60_000) -> Any:
     page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=timeout)
     frame = next(f for f in page.frames if "streamlit_folium" in f.url)
     frame.wait_for_function("() => window.map && window.map._loaded", timeout=timeout)
+    return frame
+
+
+def frame_where(page: Any, predicate_js: str, timeout: float = 60_000, selector: str = MAP_IFRAME) -> Any:
+    """The component frame (``selector``) once ``predicate_js`` holds in it: a wait on state in the page, no sleeps
+    (the iframe is re-rendered after a rerun, so whichever frame is current is checked on every animation frame)."""
+    token = str(next(_tokens))
+    page.wait_for_function(_MARK_FRAME_JS, arg=[selector, predicate_js, token], timeout=timeout)
+    frame = page.locator(f'iframe[data-frame-match="{token}"]').element_handle(timeout=timeout).content_frame()
+    if frame is None:
+        raise AssertionError(f"the frame matching {predicate_js} went away")
     return frame
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,10 +40,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 
 def settled(page, locator, timeout: float = 30.0) -> None:
     """Wait until ``locator`` matches exactly one element (a rerun may show old and new elements for a moment)."""
-    deadline = time.monotonic() + timeout
-    while locator.count() != 1:
-        assert time.monotonic() < deadline, "page did not settle"
-        page.wait_for_timeout(200)
+    from playwright.sync_api import expect
+
+    expect(locator).to_have_count(1, timeout=timeout * 1000)
 
 
 def _admin_page(page, url: str) -> None:
@@ -96,13 +94,13 @@ def test_admin_creates_a_user_changes_its_role_and_exports_the_audit(server, pag
     page.get_by_label("操作", exact=True).click()
     page.get_by_role("option", name="角色变更").click()
     settled(page, page.get_by_text("共 1 条"))  # the one role change of this module's store
-    deadline = time.monotonic() + 20
-    while True:  # the file name names the filter: retry until the rerun has replaced the button
+    wait_idle(page)  # the file name names the filter: the rerun that replaces the button has finished
+    for _ in range(5):  # a rerun may still swap the button between the click and the download
         with page.expect_download() as dl:
             page.get_by_role("button", name="导出 CSV（Excel 可直接打开）").click()
-        if "角色变更" in dl.value.suggested_filename or time.monotonic() > deadline:
+        if "角色变更" in dl.value.suggested_filename:
             break
-        page.wait_for_timeout(300)
+        wait_idle(page)
     assert "角色变更" in dl.value.suggested_filename
     filtered = list(csv.DictReader(io.StringIO(Path(dl.value.path()).read_text(encoding="utf-8-sig"))))
     assert [(r["action"], r["entity_id"]) for r in filtered] == [("role_change", "zhang_san")]
@@ -131,7 +129,8 @@ def test_html_in_names_is_shown_as_text_and_never_runs(server, page_and_network)
     page.keyboard.press("Escape")
     page.get_by_text("审计日志", exact=True).click()
     page.get_by_text("共 ").first.wait_for()
-    page.wait_for_timeout(1500)  # give any injected script the chance to run
+    wait_idle(page)
+    page.wait_for_load_state("networkidle")  # an injected <img src=x> would have been requested and failed by now
     assert page.locator("img[src='x']").count() == 0
     assert page.locator("script:text('alert(2)')").count() == 0
     assert dialogs == [], dialogs

@@ -4,16 +4,15 @@ and an official township file replaces the 示意 boundaries on the map."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.browser.conftest import AppServer, login, start_app, stop_app
+from tests.browser.mapjs import frame_where
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -40,20 +39,10 @@ def open_store_at(data_dir: Path):
 
 
 def map_legend_html(page, timeout: float = 60.0) -> str:
-    """Inner HTML of the legend in the map page's st_folium frame."""
-    page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]')
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for f in page.frames:
-            if "streamlit_folium" not in f.url:
-                continue
-            with contextlib.suppress(Exception):  # a frame being replaced by a rerun
-                html = f.evaluate("() => { const l = document.querySelector('.map-legend'); "
-                                  "return l ? l.innerHTML : '' }")
-                if html:
-                    return str(html)
-        time.sleep(0.3)
-    raise AssertionError("no map legend found")
+    """Inner HTML of the legend in the map page's st_folium frame, once it is drawn."""
+    frame = frame_where(page, "() => { const l = document.querySelector('.map-legend'); return !!(l && l.innerHTML); }",
+                        timeout * 1000)
+    return str(frame.evaluate("() => document.querySelector('.map-legend').innerHTML"))
 
 
 @pytest.fixture(scope="module")
@@ -173,8 +162,8 @@ def test_editor_imports_a_gcj02_register_shifted_to_cgcs2000(server, page_and_ne
     source = ROOT / "tests" / "data" / "bad" / "register_gcj02.csv"  # three new sites picked on 高德
     _import_page(page, url, EDITOR, EDITOR_PW)
     page.get_by_text("点位登记表（Excel/CSV）").click()
-    page.wait_for_timeout(1000)  # the rerun replaces the uploader (same file types as the sheet's)
-    page.locator('input[type="file"]').last.set_input_files(str(source))
+    # the rerun replaces the uploader (same file types as the sheet's): wait for the register's own (its key)
+    page.locator('[class*="st-key-imp_file_register_"] input[type="file"]').set_input_files(str(source))
     page.get_by_text("经纬度来源坐标系").wait_for()
     page.get_by_text("GCJ-02（高德、腾讯、奥维互动地图拾取）").click()
     page.get_by_text("已纠偏为 CGCS2000").first.wait_for()

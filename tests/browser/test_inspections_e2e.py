@@ -3,9 +3,7 @@ on 127.0.0.1 with every non-loopback request aborted."""
 
 from __future__ import annotations
 
-import contextlib
 import io
-import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import login, start_app, stop_app
+from tests.browser.mapjs import frame_where
 
 pytestmark = pytest.mark.browser
 ADMIN, ADMIN_PW = "admin", "巡查测试-Secret-5150"
@@ -26,14 +25,7 @@ def map_frames(page):
 
 def route_frame(page, n: int, timeout: float = 60.0):
     """The st_folium frame showing the route, once it has ``n`` numbered stops."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for f in map_frames(page):
-            with contextlib.suppress(Exception):  # a frame being replaced by a rerun
-                if f.evaluate("() => document.querySelectorAll('.route-stop').length") == n:
-                    return f
-        time.sleep(0.3)
-    raise AssertionError(f"no route map with {n} numbered stops")
+    return frame_where(page, f"() => document.querySelectorAll('.route-stop').length === {n}", timeout * 1000)
 
 
 def selected_count(page) -> int:

@@ -6,14 +6,20 @@ One app server for the whole session (``app_server``), every non-loopback reques
 from __future__ import annotations
 
 import math
-import time
 from collections import Counter
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 
-from tests.browser.mapjs import SITE_FEATURES_JS, legend_counts, site_features, wait_for_map_frame, wait_for_sites
+from tests.browser.mapjs import (
+    SITE_FEATURES_JS,
+    frame_where,
+    legend_counts,
+    site_features,
+    wait_for_map_frame,
+    wait_for_sites,
+)
 from tests.browser.test_map_e2e import _isolated_site
 
 pytestmark = pytest.mark.browser
@@ -49,18 +55,7 @@ def engine() -> dict[str, Any]:
 
 def _frame_when(page: Any, predicate_js: str, timeout: float = 60.0) -> Any:
     """The map frame once ``predicate_js`` holds in it (the iframe is re-rendered after a rerun)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for f in page.frames:
-            if "streamlit_folium" not in f.url:
-                continue
-            try:
-                if f.evaluate(predicate_js):
-                    return f
-            except Exception:
-                continue
-        page.wait_for_timeout(250)  # not time.sleep: routed requests are served only inside Playwright calls
-    raise AssertionError(f"map frame never satisfied: {predicate_js}")
+    return frame_where(page, predicate_js, timeout * 1000)
 
 
 def _open(page: Any, url: str) -> tuple[Any, list[dict[str, Any]]]:
