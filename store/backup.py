@@ -5,10 +5,15 @@ dates ISO); ``evidence/<id>.bin`` for closure evidence files; ``sites.geojson`` 
 ``boundaries/<layer>_v<n>.geojson`` for reading in any GIS.  Users are exported without password hashes: after a
 restore, passwords must be set again (the command sets the first admin's, see ``main``).
 
+Restore trusts nothing in the archive (``store.backup_archive``): uncompressed bytes are counted against a cap
+(``--max-bytes``, default 8 GiB) while reading, whatever the zip headers say; each row is checked (JSON, required
+fields, types, geometry type/validity/finite lon/lat) and the row counts must match the manifest.  Any problem
+is one Chinese message naming archive, member, row and field, and nothing is stored.
+
 Command line::
 
     python -m store.backup export FILE.zip [--url URL | --data-dir DIR]
-    python -m store.backup import FILE.zip [--url URL | --data-dir DIR]
+    python -m store.backup import FILE.zip [--url URL | --data-dir DIR] [--max-bytes N]
 """
 
 from __future__ import annotations
@@ -20,25 +25,24 @@ import os
 import secrets
 import sys
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from shapely.geometry import mapping, shape
-from sqlalchemy import Connection, Date, DateTime, LargeBinary, Table, func, select, text
+from shapely.geometry import mapping
+from sqlalchemy import Connection, LargeBinary, Table, UniqueConstraint, func, select, text
+from sqlalchemy.exc import DBAPIError, StatementError
 
 from store import schema as s
 from store.accounts import hash_password
 from store.api import Store, open_store
+from store.backup_archive import FORMAT, FORMAT_VERSION, MAX_RESTORE_BYTES, SECRET_COLUMNS, RestoreArchive, RowChecker
 from store.core import SYSTEM_USER, Role, jsonable, now
-from store.errors import StoreError, StoreNotEmptyError
+from store.errors import BackupFormatError, StoreError, StoreNotEmptyError
 from store.geom import Geom
 from store.migrate import head_revision
 
-FORMAT = "chaisang-store-backup"
-FORMAT_VERSION = 1
-SECRET_COLUMNS = {"users": {"password_hash"}}
 CHUNK = 5000
 
 
@@ -58,23 +62,6 @@ def _encode(table: Table, row: Any) -> dict[str, Any]:
             out[col.name] = v.isoformat()
         else:
             out[col.name] = jsonable(v)
-    return out
-
-
-def _decode(table: Table, rec: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for col in table.columns:
-        if col.name not in rec:
-            continue
-        v = rec[col.name]
-        if v is not None:
-            if isinstance(col.type, Geom):
-                v = shape(v)
-            elif isinstance(col.type, DateTime):
-                v = dt.datetime.fromisoformat(v)
-            elif isinstance(col.type, Date):
-                v = dt.date.fromisoformat(v)
-        out[col.name] = v
     return out
 
 
@@ -125,24 +112,22 @@ def _ensure_empty(conn: Connection) -> None:
             raise StoreNotEmptyError(f"表 {table.name} 中的数据")
 
 
-def restore_archive(store: Store, path: Path) -> dict[str, int]:
-    """Load an archive into an empty store (either backend), all or nothing; returns row counts."""
+def restore_archive(store: Store, path: Path, *, max_bytes: int = MAX_RESTORE_BYTES) -> dict[str, int]:
+    """Load an archive into an empty store (either backend), all or nothing; returns row counts.
+
+    Every member is read through a stream that stops after ``max_bytes`` uncompressed bytes in all (whatever
+    the zip headers claim); every row is checked (JSON, required fields, types, geometry) before it is
+    inserted.  Any problem is one ``BackupFormatError`` naming archive, member, row and field, and the store is
+    left exactly as it was.
+    """
     counts: dict[str, int] = {}
-    try:
-        z = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise StoreError(f"无法打开备份文件“{path}”：{exc}") from None
-    with z:
-        try:
-            manifest = json.loads(z.read("manifest.json"))
-        except (KeyError, ValueError):
-            raise StoreError(f"“{path}”不是本系统的备份文件（缺少 manifest.json）") from None
-        if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
-            raise StoreError(f"备份格式“{manifest.get('format')} v{manifest.get('format_version')}”不受支持")
+    with RestoreArchive(Path(path), max_bytes) as archive:
+        manifest = archive.manifest()
         with store._write() as conn:
             _ensure_empty(conn)
+            rows = RowChecker(archive.name, conn)
             for table in s.DATA_TABLES:
-                counts[table.name] = _restore_table(store, conn, z, table)
+                counts[table.name] = _restore_table(store, conn, archive, rows, table, manifest["tables"])
             _reset_sequences(store, conn)
             conn.execute(s.meta.delete().where(s.meta.c.key == "initialised"))
             conn.execute(s.meta.insert().values(key="initialised", value="restore"))
@@ -151,35 +136,104 @@ def restore_archive(store: Store, path: Path) -> dict[str, int]:
     return counts
 
 
-def _restore_table(store: Store, conn: Connection, z: zipfile.ZipFile, table: Table) -> int:
-    name = f"tables/{table.name}.jsonl"
-    if name not in z.namelist():
-        return 0
+def _restore_table(store: Store, conn: Connection, archive: RestoreArchive, rows: RowChecker, table: Table,
+                   expected: Mapping[str, Any]) -> int:
+    member = f"tables/{table.name}.jsonl"
+    if table.name not in expected:
+        return 0  # not in this archive's format (an older schema)
     n = 0
-    batch: list[dict[str, Any]] = []
-
-    def flush() -> None:
-        if not batch:
-            return
-        if table is s.measurements:
-            store._bulk_insert_measurements(conn, pd.DataFrame(batch), with_ids=True)
-        else:
-            conn.execute(table.insert(), batch)
-        batch.clear()
-
-    with z.open(name) as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            rec = _decode(table, json.loads(line))
-            if table is s.task_evidence:
-                rec["data"] = z.read(f"evidence/{rec['id']}.bin")
-            batch.append(rec)
-            n += 1
-            if len(batch) >= CHUNK * 10:
-                flush()
-    flush()
+    batch: list[tuple[int, dict[str, Any]]] = []
+    for lineno, line in archive.lines(member):
+        if not line.strip():
+            continue
+        rec = rows.record(table, member, lineno, line)
+        if table is s.task_evidence:
+            rec["data"] = archive.evidence(member, lineno, rec)
+        batch.append((lineno, rec))
+        n += 1
+        if len(batch) >= CHUNK * 10:
+            _insert_batch(store, conn, archive.name, member, table, batch)
+    _insert_batch(store, conn, archive.name, member, table, batch)
+    if n != expected[table.name]:
+        raise BackupFormatError(archive.name, f"有 {n} 行，而 manifest.json 记录为 {expected[table.name]} 行"
+                                "（备份不完整或被改动）", member)
     return n
+
+
+def _insert(store: Store | None, conn: Connection, table: Table, recs: list[dict[str, Any]]) -> None:
+    """Insert rows; with ``store``, measurements take the bulk path (COPY on PostgreSQL)."""
+    if not recs:
+        return
+    if store is not None and table is s.measurements:
+        store._bulk_insert_measurements(conn, pd.DataFrame(recs), with_ids=True)
+    else:
+        conn.execute(table.insert(), recs)
+
+
+def _db_errors(conn: Connection) -> tuple[type[BaseException], ...]:
+    return (DBAPIError, StatementError, conn.dialect.dbapi.Error) if conn.dialect.dbapi else (DBAPIError,)
+
+
+def _insert_batch(store: Store, conn: Connection, archive: str, member: str, table: Table,
+                  batch: list[tuple[int, dict[str, Any]]]) -> None:
+    """Insert rows under a savepoint; when the database refuses them, find and name the first bad row."""
+    recs = [r for _, r in batch]
+    errors = _db_errors(conn)
+    try:
+        with conn.begin_nested():
+            _insert(store, conn, table, recs)
+    except errors as exc:
+        lineno, field, why = _first_refused_row(conn, table, batch, errors, exc)
+        raise BackupFormatError(archive, why, member, lineno, field) from None
+    batch.clear()
+
+
+def _first_refused_row(conn: Connection, table: Table, batch: list[tuple[int, dict[str, Any]]],
+                       errors: tuple[type[BaseException], ...], exc: BaseException) -> tuple[int, str | None, str]:
+    """Bisect the batch for the shortest refused prefix; explain its last row against what precedes it."""
+    recs = [r for _, r in batch]
+
+    def refused(k: int) -> BaseException | None:
+        nested = conn.begin_nested()
+        try:
+            _insert(None, conn, table, recs[:k])
+        except errors as e:
+            return e
+        finally:
+            nested.rollback()
+        return None
+
+    lo, hi = 0, len(recs)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if refused(mid) is not None else (mid, hi)
+    nested = conn.begin_nested()
+    try:
+        _insert(None, conn, table, recs[:hi - 1])
+        field, why = _explain(conn, table, recs[hi - 1], refused(hi) or exc)
+    finally:
+        nested.rollback()
+    return batch[hi - 1][0], field, why
+
+
+def _explain(conn: Connection, table: Table, rec: Mapping[str, Any], exc: BaseException) -> tuple[str | None, str]:
+    """Which field makes the database refuse ``rec`` (with the earlier rows already inserted)."""
+    keys = [tuple(table.primary_key.columns)] + [tuple(c.columns) for c in table.constraints
+                                                 if isinstance(c, UniqueConstraint)]
+    for cols in keys:
+        values = [rec.get(c.name) for c in cols]
+        if None not in values and conn.execute(select(func.count()).select_from(table).where(
+                *[c == v for c, v in zip(cols, values, strict=True)])).scalar():
+            names = "、".join(c.name for c in cols)
+            shown = "、".join(str(v) for v in values)
+            return names, f"“{shown}”与前面的行重复（{names} 须唯一）"
+    for fk in table.foreign_keys:
+        v = rec.get(fk.parent.name)
+        if v is not None and not conn.execute(select(func.count()).select_from(fk.column.table)
+                                              .where(fk.column == v)).scalar():
+            return fk.parent.name, f"引用的 {fk.column.table.name}.{fk.column.name}“{v}”在备份中不存在"
+    orig = getattr(exc, "orig", exc)
+    return None, "数据库拒绝此行：" + (str(orig).strip().splitlines() or [type(orig).__name__])[0]
 
 
 def _reset_sequences(store: Store, conn: Connection) -> None:
@@ -227,6 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("file", type=Path, help="备份文件 .zip")
     ap.add_argument("--url", help="数据库 URL（默认取 CHAISANG_DATABASE_URL，否则数据目录中的 SQLite 文件）")
     ap.add_argument("--data-dir", type=Path, help="数据目录（默认 CHAISANG_DATA_DIR 或 ./var）")
+    ap.add_argument("--max-bytes", type=int, default=MAX_RESTORE_BYTES,
+                    help=f"恢复时解压后的总字节上限（默认 {MAX_RESTORE_BYTES}）")
     args = ap.parse_args(argv)
     try:
         if args.command == "export":
@@ -235,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"已导出到 {args.file}：" + "，".join(f"{k} {v}" for k, v in counts.items()))
         else:
             store = open_store(args.url, data_dir=args.data_dir, initialise=False)
-            counts = restore_archive(store, args.file)
+            counts = restore_archive(store, args.file, max_bytes=args.max_bytes)
             print(f"已从 {args.file} 恢复：" + "，".join(f"{k} {v}" for k, v in counts.items()))
             user, pw = set_admin_after_restore(store)
             if pw is not None:

@@ -90,3 +90,17 @@ class StoreNotEmptyError(StoreError):
 
     def __init__(self, what: str) -> None:
         super().__init__(f"目标数据库不是空库（已有{what}），恢复只能导入到空库")
+
+
+class BackupFormatError(StoreError):
+    """A backup archive that cannot be restored as it is; nothing was stored (restore is all or nothing)."""
+
+    def __init__(self, archive: str, message: str, member: str | None = None, row: int | None = None,
+                 field: str | None = None) -> None:
+        where = f"备份文件“{archive}”" + (f"成员“{member}”" if member else "") + (f"第 {row} 行" if row else "") \
+            + (f"，字段“{field}”" if field else "")
+        super().__init__(f"{where}：{message}。未恢复任何数据（恢复是全有或全无）")
+        self.archive = archive
+        self.member = member
+        self.row = row
+        self.field = field

@@ -9,6 +9,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -23,7 +24,7 @@ ADMIN = "admin"
 ADMIN_PW = "测试管理员-Secret-9183"
 BACKENDS = ["sqlite", pytest.param("postgis", marks=pytest.mark.postgis)]
 
-SITES = [
+SITES: list[tuple[str, str, str, str, dict[str, Any], dict[str, Any]]] = [
     ("W-A", "甲断面", "water_section", "沙河街道", {"type": "Point", "coordinates": [115.90, 29.60]},
      {"control_level": "国控", "water_body": "river", "target_class": 3, "monitoring_freq": "monthly"}),
     ("W-L", "沙河段", "water_section", "沙河街道",
