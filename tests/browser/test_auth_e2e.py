@@ -1,0 +1,106 @@
+"""End to end, proxy mode (CHAISANG_AUTH_MODE=proxy) in Debian chromium against the real app: the header
+``X-Remote-User: admin`` does not sign in as the local admin; a new name becomes a 查看 account, also when the
+proxy writes it as raw UTF-8 or percent-encoded; an app listening on every interface trusts no header at all.
+The browser sends the header on every request, the WebSocket handshake included (Streamlit reads it there)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from store import open_store
+from tests.browser.conftest import AppServer, free_port, stop_app, wait_idle
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+ADMIN, ADMIN_PW = "admin", "代理测试-Secret-4711"
+ENV = {"CHAISANG_ADMIN_USER": ADMIN, "CHAISANG_ADMIN_PASSWORD": ADMIN_PW, "CHAISANG_BCRYPT_ROUNDS": "4",
+       "CHAISANG_AUTH_MODE": "proxy"}
+
+
+def start_proxy_mode_app(tmp: Path, address: str, timeout: float = 90) -> AppServer:
+    """`streamlit run app.py` in proxy mode listening on ``address``; the browser connects over 127.0.0.1."""
+    port = free_port()
+    log = tmp / f"streamlit-{port}.log"
+    env = {**os.environ, "CHAISANG_DATA_DIR": str(tmp / "data"), **ENV}
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", address,
+           "--server.port", str(port), "--server.headless", "true"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited early:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return AppServer(url, proc, log)
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError(f"streamlit did not become healthy:\n{log.read_text(errors='replace')}")
+
+
+@pytest.fixture(scope="module")
+def loopback_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    tmp = tmp_path_factory.mktemp("proxy")
+    srv = start_proxy_mode_app(tmp, "127.0.0.1")
+    yield srv.url, tmp / "data"
+    stop_app(srv)
+
+
+def _open_as(page_and_network, url: str, header: str) -> object:
+    page, net = page_and_network
+    page.set_default_timeout(45_000)
+    page.context.set_extra_http_headers({"X-Remote-User": header})
+    page.goto(url)
+    page.locator("[data-testid='stSidebar']").wait_for()
+    wait_idle(page)
+    assert net.external == []
+    return page
+
+
+def _users(data_dir: Path) -> dict[str, tuple[str, bool]]:
+    store = open_store(data_dir=data_dir)
+    try:
+        return {u.username: (u.role.value, u.external) for u in store.list_users()}
+    finally:
+        store.close()
+
+
+def test_header_naming_the_local_admin_is_refused(loopback_app, page_and_network) -> None:
+    url, data_dir = loopback_app
+    page = _open_as(page_and_network, url, ADMIN)
+    page.get_by_text("外部身份“admin”与本系统的本地账号同名").wait_for()
+    assert page.get_by_text("当前用户：admin").count() == 0
+    assert page.get_by_text("未从反向代理获得用户身份").count() == 1  # read-only, like an anonymous visitor
+    assert _users(data_dir)[ADMIN] == ("admin", False)
+
+
+@pytest.mark.parametrize("header", ["新外部用户", "%E6%96%B0%E5%A4%96%E9%83%A8%E7%94%A8%E6%88%B7"])
+def test_new_header_name_becomes_a_viewer_spelled_correctly(loopback_app, page_and_network, header) -> None:
+    """Raw UTF-8 used to arrive as latin-1 mojibake ("æ°å¤é¨ç¨æ·") and was stored like that."""
+    url, data_dir = loopback_app
+    page = _open_as(page_and_network, url, header)
+    page.get_by_text("当前用户：新外部用户（查看权限）").wait_for()
+    users = _users(data_dir)
+    assert users["新外部用户"] == ("viewer", True)
+    assert not any("æ" in name or "%" in name for name in users)
+
+
+def test_app_on_every_interface_trusts_no_header(tmp_path: Path, page_and_network) -> None:
+    srv = start_proxy_mode_app(tmp_path, "0.0.0.0")
+    try:
+        page = _open_as(page_and_network, srv.url, "zhao.liu")
+        page.get_by_text("安全配置错误：proxy 认证模式下 Streamlit 必须只监听 127.0.0.1").wait_for()
+        assert page.get_by_text("当前用户：zhao.liu").count() == 0
+        assert "zhao.liu" not in _users(tmp_path / "data")
+    finally:
+        stop_app(srv)
