@@ -19,7 +19,7 @@ AUDIT_COLUMNS = ("id", "at", "username", "action", "entity", "entity_id", "befor
 ACTION_LABEL = {
     "create": "新增", "update": "修改", "delete": "删除", "import": "导入", "login": "登录",
     "login_failed": "登录失败", "role_change": "角色变更", "password_change": "修改密码", "restore": "恢复备份",
-    "seed": "初始化示例数据", "draw": "双随机抽取",
+    "seed": "初始化示例数据", "draw": "双随机抽取", "login_locked": "登录锁定",
 }
 
 #: Events that other modules may record through ``record_event`` (actions with their own write path are not here).
