@@ -18,6 +18,7 @@ This module imports nothing from the project, so every package may use it.
 from __future__ import annotations
 
 import html
+import re
 import string
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -37,6 +38,10 @@ LITERAL_TEXT_RC: dict[str, object] = {"text.parse_math": False, "text.usetex": F
 # turns ':material/…:' and ':emoji:' into icons by matching the parsed text, where a backslash is already gone.
 _MD_ESCAPES = {c: "\\" + c for c in string.punctuation if c != ":"} | {":": "&#58;"}
 _MD_TABLE = str.maketrans(_MD_ESCAPES)
+# GFM autolinks (``http://…``, ``www.…``, ``a@b.c``) are also found in the parsed text, so escapes cannot stop
+# them: an invisible WORD JOINER (U+2060) goes where the pattern needs its ``//``, its ``.`` or its ``@``.
+_WORD_JOINER = "\u2060"
+_AUTOLINK_SPOTS = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
 
 
 # ---- spreadsheets ---------------------------------------------------------------------------------------------
@@ -80,8 +85,12 @@ def xlsx_append(ws: Worksheet, values: Iterable[Any]) -> None:
 
 # ---- Markdown / HTML --------------------------------------------------------------------------------------------
 def md(text: object) -> str:
-    """``text`` for a Streamlit Markdown sink: every Markdown, HTML, math and directive character escaped."""
-    return str(text).translate(_MD_TABLE)
+    """``text`` for a Streamlit Markdown sink: every Markdown, HTML, math and directive character escaped.
+
+    The reader sees the characters typed (plus invisible word joiners that keep URLs and e-mail addresses from
+    becoming links).
+    """
+    return _AUTOLINK_SPOTS.sub(_WORD_JOINER, str(text)).translate(_MD_TABLE)
 
 
 def html_text(text: object) -> str:

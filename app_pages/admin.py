@@ -11,6 +11,7 @@ import streamlit as st
 
 from store import ConcurrentEditError, Role, Store, StoreError, User
 from store.auditlog import ACTION_LABEL
+from textsafe import md
 from ui.auth import can, current_user
 from ui.imports import audit_filters, audit_table, export_name, role_label, users_table
 from ui.store import get_store
@@ -51,7 +52,7 @@ def my_password(store: Store, user: User) -> None:
             try:
                 store.set_password(user, user.username, new)
             except StoreError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
             else:
                 st.success("密码已修改，下次登录请使用新密码。")
 
@@ -80,9 +81,9 @@ if section == "账号与角色":
             try:
                 made = store.create_user(user, name, password, role, display or None)
             except StoreError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
             else:
-                _done(f"已创建账号“{made.username}”（{made.role.label}权限）。")
+                _done(f"已创建账号“{md(made.username)}”（{made.role.label}权限）。")
 
     st.subheader("修改账号")
     names = [u.username for u in users]
@@ -102,11 +103,11 @@ if section == "账号与角色":
                 changed = store.set_role(user, target.username, new_role, expected_version=version)
             except ConcurrentEditError as exc:
                 seen.pop(target.username, None)  # the next run shows the current version
-                st.error(str(exc))
+                st.error(md(exc))
             except StoreError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
             else:
-                _done(f"账号“{changed.username}”的角色已改为“{changed.role.label}”。")
+                _done(f"账号“{md(changed.username)}”的角色已改为“{changed.role.label}”。")
     with c2, st.form("edit_active"):
         label = "停用账号" if target.active else "启用账号"
         st.caption("停用后该账号无法登录，历史记录保留。" if target.active else "启用后该账号可以重新登录。")
@@ -115,22 +116,22 @@ if section == "账号与角色":
                 store.set_active(user, target.username, not target.active, expected_version=version)
             except ConcurrentEditError as exc:
                 seen.pop(target.username, None)
-                st.error(str(exc))
+                st.error(md(exc))
             except StoreError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
             else:
-                _done(f"账号“{target.username}”已{'停用' if target.active else '启用'}。")
+                _done(f"账号“{md(target.username)}”已{'停用' if target.active else '启用'}。")
     if not target.external:
         with st.form("reset_password", clear_on_submit=True):
-            new_pw = st.text_input(f"为“{target.username}”设置新密码（至少 8 个字符）", type="password",
+            new_pw = st.text_input(f"为“{md(target.username)}”设置新密码（至少 8 个字符）", type="password",
                                    key="reset_pw")
             if st.form_submit_button("重置密码"):
                 try:
                     store.set_password(user, target.username, new_pw)
                 except StoreError as exc:
-                    st.error(str(exc))
+                    st.error(md(exc))
                 else:
-                    _done(f"账号“{target.username}”的密码已重置，请当面或通过安全渠道告知本人。")
+                    _done(f"账号“{md(target.username)}”的密码已重置，请当面或通过安全渠道告知本人。")
 
 else:
     c1, c2, c3, c4 = st.columns(4)

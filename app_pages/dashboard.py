@@ -19,6 +19,7 @@ from compliance.sites import default_as_of
 from compliance.status import status_color
 from geo.dataset import Dataset
 from store import Role
+from textsafe import md
 from ui.auth import can, current_user
 
 
@@ -47,7 +48,7 @@ st.title("“十四五”规划指标与重点项目")
 try:
     ds = _dataset()
 except Exception as exc:  # the store reports its own Chinese message
-    st.error(f"无法读取数据：{exc}")
+    st.error(f"无法读取数据：{md(exc)}")
     st.stop()
 end = default_as_of(ds.measurements)
 months = months_between(dt.date(end.year - 2, 1, 1), end)
@@ -60,7 +61,7 @@ with st.sidebar:
 try:
     b = _briefing(period, _stamp())
 except (BriefingError, ind.IndicatorError) as exc:
-    st.error(str(exc))
+    st.error(md(exc))
     st.stop()
 
 if b.sample:
@@ -94,9 +95,10 @@ if user is None or not can(user, Role.EDITOR):  # checked here, on the server, b
     st.caption("填报或修改指标值需要“编辑”及以上权限，请先在左侧登录。")
 else:
     with st.expander("填报或修改指标值（人工填报）", expanded="indicator_saved" in st.session_state):
-        st.caption(f"填报值暂存于 {entries_path()}（过渡方案，待数据库建表后迁入）。系统可计算的指标以监测数据为准。")
+        st.caption(f"填报值暂存于 {md(entries_path())}（过渡方案，待数据库建表后迁入）。"
+                   "系统可计算的指标以监测数据为准。")
         if "indicator_saved" in st.session_state:
-            st.success(st.session_state.pop("indicator_saved"))
+            st.success(md(st.session_state.pop("indicator_saved")))
         entries = ind.load_entries(entries_path())
         choices = {
             f"{i.no}. {ind.full_name(i)}（目标 {i.target_text if i.target_text != '/' else i.cumulative_text}）": i
@@ -119,8 +121,8 @@ else:
                 ind.save_entries(entries_path(), entries.values())
                 st.session_state.indicator_saved = f"已保存指标 {e.no}：{ind.full_name(i)}"
                 st.rerun()
-            except ind.IndicatorError as exc:
-                st.error(str(exc))
+            except ind.IndicatorError as exc:  # quotes the typed value
+                st.error(md(exc))
         if entries:
             drop = st.selectbox("删除已填报的值", ["（不删除）"] + [f"{n}. {ind.full_name(ind.indicator(n))}"
                                                               for n in sorted(entries)])

@@ -39,6 +39,7 @@ from planning.records import Finding, Photo, Rectification, close_task, record_d
 from planning.route import plan_route
 from planning.targets import Circle, TargetFilter, area_from_drawings, choose_targets
 from store import Role, StoreError, User
+from textsafe import md
 from ui.auth import current_user
 from ui.data import map_data
 from ui.store import get_store
@@ -85,7 +86,7 @@ with tab_pick:
             try:
                 flt = replace(flt, area=Circle(*settings.parse_lonlat(centre, "圆心"), radius * 1000))
             except PlanningError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
         elif scope == "在地图上画范围":
             st.caption("用地图左侧的多边形或矩形工具圈出检查范围（可画多个，取并集）；灰点为符合上述条件的对象。")
             candidates = choose_targets(data.features, data.statuses, flt).targets
@@ -95,7 +96,7 @@ with tab_pick:
                 drawn_area = area_from_drawings((drawn or {}).get("all_drawings"))
             except PlanningError as exc:
                 drawn_area = None
-                st.error(str(exc))
+                st.error(md(exc))
             if drawn_area is None:
                 st.info("尚未画范围：下表为不限范围的结果。")
             else:
@@ -103,7 +104,7 @@ with tab_pick:
         sel = choose_targets(data.features, data.statuses, flt)
         ss.insp_targets = sel.targets
         if sel.unlocated:
-            st.warning(f"以下 {len(sel.unlocated)} 项符合条件但没有位置，未排入路线：{'、'.join(sel.unlocated)}")
+            st.warning(f"以下 {len(sel.unlocated)} 项符合条件但没有位置，未排入路线：{md('、'.join(sel.unlocated))}")
     else:
         pop_kinds = st.multiselect("抽查对象类型", kinds_all, default=[k for k in ("enterprise", "wwtp", "ship_waste")
                                                                         if k in kinds_all],
@@ -133,7 +134,7 @@ with tab_pick:
                 ss.insp_draw = result
                 st.success(f"已抽取 {len(result.selected)} 个对象，随机种子 {result.record.seed}，已写入审计日志")
             except ValueError as exc:
-                st.error(f"抽取失败：{exc}" if not isinstance(exc, (PlanningError, StoreError)) else str(exc))
+                st.error(f"抽取失败：{md(exc)}" if not isinstance(exc, (PlanningError, StoreError)) else md(exc))
         res: DrawResult | None = ss.get("insp_draw")
         if res is not None:
             ss.insp_targets = everyone[everyone["site_id"].isin(res.selected["site_id"])].reset_index(drop=True)
@@ -153,7 +154,7 @@ with tab_route:
     depot = settings.depot()
     c1, c2, c3, c4, c5 = st.columns(5)
     depot_text = c1.text_input("出发/返回点（经度,纬度）", f"{depot.lon},{depot.lat}", key="insp_depot",
-                               help=f"默认：{depot.name}（可用 CHAISANG_BUREAU_LONLAT 配置）")
+                               help=f"默认：{md(depot.name)}（可用 CHAISANG_BUREAU_LONLAT 配置）")
     factor = c2.number_input("道路系数", 1.0, 3.0, 1.3, 0.1, key="insp_factor", help="直线距离乘以该系数估算道路距离")
     speed = c3.number_input("平均车速（公里/小时）", 5, 120, 30, key="insp_speed")
     service = c4.number_input("每站检查时长（分钟）", 0, 480, 30, key="insp_service")
@@ -168,13 +169,14 @@ with tab_route:
                                           day_budget_min=hours * 60, osrm_url=settings.osrm_url())
             ss.insp_plan_targets = targets
         except PlanningError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
     plan = ss.get("insp_plan")
     if plan is not None:
         ptargets = ss.insp_plan_targets
         stops = stops_from_plan(plan, ptargets)
         ss.insp_stops = stops
-        st.success(f"共 {len(stops)} 站，{len(plan.days)} 天，总里程约 {plan.total_m / 1000:.1f} 公里（{plan.method}）")
+        st.success(f"共 {len(stops)} 站，{len(plan.days)} 天，总里程约 {plan.total_m / 1000:.1f} 公里"
+                   f"（{md(plan.method)}）")
         if plan.days["over_budget"].any():
             st.warning("有站点单独一天也超出每日外勤时长，已单独成天，请调整时长或改期。")
         days = plan.days.assign(里程公里=(plan.days["distance_m"] / 1000).round(1),
@@ -232,7 +234,7 @@ with tab_export:
             for i, (n_day, png) in enumerate(codes.items()):
                 cols[i % len(cols)].image(png, caption=f"第{n_day}天", width=180)
         except PlanningError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
 
 # ---- ④ findings and rectification -----------------------------------------------------------------------------
 with tab_record:
@@ -270,9 +272,9 @@ with tab_record:
                 rec = record_finding(store, user, finding,
                                      rectification=Rectification(owner, due) if open_task else None)
                 msg = f"已保存检查记录（编号 {rec.inspection_id}）"
-                st.success(msg + (f"，并开具整改任务 {rec.task_id}" if rec.task_id else ""))
+                st.success(msg + (f"，并开具整改任务 {md(rec.task_id)}" if rec.task_id else ""))
             except (PlanningError, StoreError) as exc:
-                st.error(str(exc))
+                st.error(md(exc))
     st.subheader("整改任务（按今天计算状态，逾期在前）")
     tasks = task_table(store.list_tasks(), as_of=dt.date.today())
     shown_tasks = tasks[["task_id", "status_label", "title", "township", "owner", "opened", "due", "closed"]].rename(
@@ -293,6 +295,6 @@ with tab_record:
                 version = int(store.get_task(tid)["version"])
                 close_task(store, user, tid, closed=closed_on, note=note, expected_version=version,
                            evidence=[Photo(f.name, f.getvalue(), f.type) for f in files or []])
-                st.success(f"整改任务 {tid} 已销号")
+                st.success(f"整改任务 {md(tid)} 已销号")
             except (PlanningError, StoreError) as exc:
-                st.error(str(exc))
+                st.error(md(exc))

@@ -17,6 +17,7 @@ from layers.errors import LayerError
 from layers.offline import use_local_assets
 from layers.sitetable import GROUP_NOTE
 from layers.view import ALL_LAYERS, CONTROL_LEVELS, WATER_BODIES, ViewState, bounds_of, filter_table, from_query
+from textsafe import md
 from ui.data import map_data
 from ui.map_view import (
     as_of_text,
@@ -141,8 +142,8 @@ if st.query_params.to_dict() != view.to_query():
     st.query_params.from_dict(view.to_query())
 
 st.title("柴桑生态环境一张图")
-for w in warnings:
-    st.warning(w)
+for w in warnings:  # they quote the link's values: Markdown in them must stay text
+    st.warning(md(w))
 as_of = as_of_text(data, view.period)
 statuses = statuses_for(data, view.period)
 status_banner(data, statuses, as_of)
@@ -162,12 +163,12 @@ try:
         custom = local_tile(custom_url)
 except LayerError as exc:
     if custom_url or spec.needs_key:
-        st.sidebar.warning(str(exc))
+        st.sidebar.warning(md(exc))
     basemap = DEFAULT_BASEMAP
 fit = None
 if view.query:
     fit = bounds_of(shown)
-    st.caption(f"搜索“{view.query}”：匹配 {len(shown)} 个点位" + ("，地图已缩放到匹配范围" if fit else ""))
+    st.caption(f"搜索“{md(view.query)}”：匹配 {len(shown)} 个点位" + ("，地图已缩放到匹配范围" if fit else ""))
 elif view.townships:
     sel = data.townships[data.townships["name"].isin(view.townships)]
     if not sel.empty:

@@ -26,6 +26,7 @@ from compliance.indicators import IndicatorError, load_entries
 from compliance.periods import months_between, period_label
 from compliance.sites import default_as_of
 from geo.dataset import Dataset
+from textsafe import md
 
 
 @st.cache_data(show_spinner="正在读取数据…", ttl=300, max_entries=2)
@@ -52,14 +53,14 @@ st.title("一键简报")
 st.caption("生成供领导审阅的月度简报：全区点位状态图、核心指标对照规划目标、与上月相比的变化、问题清单、"
            "下次检查计划、规划指标与重点项目表，可附分乡镇图册（每个乡镇一页）。离线生成，中文字体嵌入 PDF。")
 try:
-    st.caption(f"字体：{cjk_family()}")
+    st.caption(f"字体：{md(cjk_family())}")
 except FontMissingError as exc:
-    st.error(str(exc))
+    st.error(md(exc))
     st.stop()
 try:
     ds = _dataset()
 except Exception as exc:  # the store reports its own Chinese message
-    st.error(f"无法读取数据：{exc}")
+    st.error(f"无法读取数据：{md(exc)}")
     st.stop()
 
 end = default_as_of(ds.measurements)
@@ -71,13 +72,13 @@ paper = c3.radio("纸张（横向）", ["A3", "A4"], horizontal=True)
 try:
     b = _briefing(period)
 except (BriefingError, IndicatorError) as exc:
-    st.error(str(exc))
+    st.error(md(exc))
     st.stop()
 
 pages = page_count(b, atlas=atlas)
-st.write(f"**{b.title}（{b.period_label}）**：共 {pages} 页；评价时点 {b.as_of.isoformat()}；"
-         f"问题 {len(b.problems)} 项；与{b.changes.previous}相比新增超标 {b.changes.count('new_exceed')} 处、"
-         f"恢复达标 {b.changes.count('recovered')} 处。")
+st.markdown(f"**{md(b.title)}（{md(b.period_label)}）**：共 {pages} 页；评价时点 {b.as_of.isoformat()}；"
+            f"问题 {len(b.problems)} 项；与{md(b.changes.previous)}相比新增超标 {b.changes.count('new_exceed')} 处、"
+            f"恢复达标 {b.changes.count('recovered')} 处。")
 if b.sample:
     st.warning("当前为示例数据（非真实监测），简报各页均已标注“示例数据”。")
 
@@ -87,7 +88,7 @@ if d1.button("生成 PDF", type="primary", width="stretch"):
     try:
         st.session_state.briefing_pdf = (name, _pdf(period, atlas, paper))
     except (BriefingError, FontMissingError) as exc:
-        st.error(str(exc))
+        st.error(md(exc))
 if d2.button("生成首页 PNG", width="stretch"):
     st.session_state.briefing_png = (name, _png(period, 1, paper, False))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
@@ -18,6 +17,7 @@ from compliance.periods import months_between, period_label
 from compliance.rollup import task_kpi, water_kpi
 from compliance.sites import KIND_LABELS, problem_list
 from compliance.status import STATUS_STYLE, SiteStatus, Status, status_color, water_class_label
+from textsafe import html_text, md
 from ui.data import MapData
 
 PLAN_PM25 = 31.7
@@ -42,7 +42,7 @@ def status_banner(
 
 def _chip(status: Status | str, text: str | None = None) -> str:
     color = status_color(status)
-    label = html.escape(text or STATUS_STYLE[Status(status)].label)
+    label = html_text(text or STATUS_STYLE[Status(status)].label)
     return (f'<span class="status-chip" data-status="{Status(status).value}" style="display:inline-block;'
             f'padding:1px 8px;border-radius:10px;background:{color};color:white;font-weight:600">{label}</span>')
 
@@ -104,7 +104,7 @@ def status_strip(months: list[str], statuses: list[SiteStatus | None]) -> str:
         status = s.status if s else Status.NODATA
         color = status_color(status)
         note = f"｜{s.explanation}" if s else ""
-        title = html.escape(f"{period_label(month)}：{STATUS_STYLE[status].label}{note}")
+        title = html_text(f"{period_label(month)}：{STATUS_STYLE[status].label}{note}")
         cells.append(f'<div title="{title}" class="strip-cell" data-month="{month}" data-status="{status.value}" '
                      f'style="flex:1;height:22px;background:{color};border-right:1px solid Canvas"></div>')
     return ('<div class="status-strip" style="display:flex;border-radius:4px;overflow:hidden">' + "".join(cells)
@@ -119,27 +119,27 @@ def detail_panel(
     """The detail panel of one site or task (rendered inside the map fragment: no page reload)."""
     rows = data.features[data.features["site_id"].astype(str) == site_id]
     if rows.empty:
-        st.info(f"未找到点位“{site_id}”。")
+        st.info(f"未找到点位“{md(site_id)}”。")
         return
     row = rows.iloc[0].to_dict()
     status = status or SiteStatus(Status.NODATA, "未提供评价结果")
     with st.container(border=True, key="detail_panel"):
-        st.markdown(f"#### {html.escape(str(row.get('name')))}" + ("（示例）" if row.get("sample") else ""))
+        st.markdown(f"#### {md(row.get('name'))}" + ("（示例）" if row.get("sample") else ""))
         meta = [KIND_LABELS.get(str(row.get("kind")), str(row.get("kind"))), str(row.get("township") or "")]
         meta += [str(row.get(c)) for c in ("control_level",) if isinstance(row.get(c), str) and row.get(c)]
-        st.caption(f"编号 {site_id}　·　" + "　·　".join(m for m in meta if m))
-        st.markdown(f'<div id="detail-site" data-site="{html.escape(site_id)}">{_chip(status.status)} '
-                    f"{html.escape(status.explanation)}</div>", unsafe_allow_html=True)
+        st.caption(f"编号 {md(site_id)}　·　" + "　·　".join(md(m) for m in meta if m))
+        st.markdown(f'<div id="detail-site" data-site="{html_text(site_id)}">{_chip(status.status)} '
+                    f"{html_text(status.explanation)}</div>", unsafe_allow_html=True)
         detail = status.detail or {}
         target = row.get("target_class")
         if target is not None and not pd.isna(target):
             standard = detail.get("standard") or "GB 3838-2002"
-            st.markdown(f"**水质目标**：{water_class_label(int(target))}　**标准**：{standard}")
+            st.markdown(f"**水质目标**：{md(water_class_label(int(target)))}　**标准**：{md(standard)}")
         values = detail.get("values")
         if isinstance(values, Mapping) and values:
             day = detail.get("sample_date") or detail.get("date") or ""
             label = detail.get("label")
-            st.markdown(f"**最新监测值**（{day}" + (f"，{label}" if label else "") + "）")
+            st.markdown(f"**最新监测值**（{md(day)}" + (f"，{md(label)}" if label else "") + "）")
             frame = pd.DataFrame({"项目": [param_name(str(k)) for k in values],
                                   "数值": [str(v) for v in values.values()]})
             st.dataframe(frame,
@@ -169,8 +169,8 @@ def _series_section(data: MapData, row: Mapping[str, Any], site_id: str, as_of: 
     series = series[pd.to_datetime(series["time"]) > pd.Timestamp(as_of) - pd.DateOffset(years=3)]
     limit, caption = _limit_for(row, param, as_of)
     unit = str(series["unit"].iloc[0]) if "unit" in series and len(series) else ""
-    legend = f"（虚线：{caption} {limit:g} {unit}，红点：超过限值）" if limit else ""
-    st.markdown(f"**{param_name(param)} 近三年趋势**{legend}")
+    legend = f"（虚线：{md(caption)} {limit:g} {md(unit)}，红点：超过限值）" if limit else ""
+    st.markdown(f"**{md(param_name(param))} 近三年趋势**{legend}")
     st.altair_chart(_series_chart(series[["time", "value", "raw"]], limit, caption, unit), width="stretch")
 
 
@@ -178,14 +178,14 @@ def _project_section(data: MapData, row: Mapping[str, Any], site_id: str) -> Non
     if row.get("kind") != "project":
         return
     reports = data.progress[data.progress["site_id"] == site_id].sort_values("date")
-    st.markdown(f"**项目进度**　投资 {row.get('investment_wan') or '—'} 万元，"
-                f"{row.get('start_year') or '—'}–{row.get('end_year') or '—'} 年，"
-                f"责任单位：{row.get('responsible') or '—'}")
+    st.markdown(f"**项目进度**　投资 {md(row.get('investment_wan') or '—')} 万元，"
+                f"{md(row.get('start_year') or '—')}–{md(row.get('end_year') or '—')} 年，"
+                f"责任单位：{md(row.get('responsible') or '—')}")
     if not reports.empty:
         last = reports.iloc[-1]
         st.progress(min(max(float(last["progress_pct"]) / 100, 0.0), 1.0),
                     text=f"{pd.Timestamp(last['date']):%Y-%m-%d} 报告进度 {float(last['progress_pct']):g}%："
-                         f"{last.get('note') or ''}")
+                         f"{md(last.get('note') or '')}")
         st.line_chart(reports.set_index("date")["progress_pct"], height=150)
 
 
@@ -205,7 +205,7 @@ def _task_section(data: MapData, row: Mapping[str, Any], site_id: str, as_of: dt
     insp = related[related["origin"].astype(str).str.startswith("inspection")]
     if not insp.empty:
         last = insp.sort_values("opened").iloc[-1]
-        st.caption(f"最近一次检查：{last['opened']}　{last['title']}")
+        st.caption(f"最近一次检查：{md(last['opened'])}　{md(last['title'])}")
 
 
 def compare_section(changes: pd.DataFrame, counts: Mapping[str, int], before: str, after: str) -> None:
