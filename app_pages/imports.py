@@ -197,7 +197,9 @@ def register_section(store: Store, user: User, data: bytes, name: str) -> None:
         return
     frame = result.preview
     existing = store.list_sites()
-    versions = dict(zip(existing["site_id"].astype(str), existing["version"], strict=True))
+    # versions as read for this preview (kept across reruns): confirm checks them, an edit saved since is a conflict
+    versions = ss.setdefault(f"imp_versions_{hashlib.sha256(data).hexdigest()[:16]}_{ss.get('import_nonce', 0)}",
+                             dict(zip(existing["site_id"].astype(str), existing["version"], strict=True)))
     update = st.checkbox("登记表中已存在的点位编号：更新其属性和位置（否则视为错误）", key="imp_update")
     extra: list[Any] = []
     for rownum, row in frame.iterrows():
@@ -232,15 +234,15 @@ def _issue(severity: str, file: str, message: str, row: int | None, field: str |
 def _store_register(store: Store, user: User, frame: gpd.GeoDataFrame, versions: dict[str, int], name: str) -> None:
     """All rows in one store transaction: a failure stores nothing."""
     rows = []
-    for _, row in frame.iterrows():
-        props, sid = _site_props(row), str(row["site_id"])
-        if sid in versions:  # fields left empty in the register keep their stored value
-            kept = {k: v for k, v in store.get_site(sid).items() if k not in ("geometry", "version", "updated_at")}
-            props = kept | {k: v for k, v in props.items() if v is not None and v == v}
-        rows.append(props | {"geometry": row.geometry})
-    register = gpd.GeoDataFrame(rows, geometry="geometry", crs=4490, index=frame.index)
-    try:
-        counts = store.import_sites(user, register, file_name=name, update_existing=True)
+    try:  # a site deleted since the preview is a NotFoundError here, a site saved since a conflict below
+        for _, row in frame.iterrows():
+            props, sid = _site_props(row), str(row["site_id"])
+            if sid in versions:  # fields left empty in the register keep their stored value
+                kept = {k: v for k, v in store.get_site(sid).items() if k not in ("geometry", "version", "updated_at")}
+                props = kept | {k: v for k, v in props.items() if v is not None and v == v}
+            rows.append(props | {"geometry": row.geometry})
+        register = gpd.GeoDataFrame(rows, geometry="geometry", crs=4490, index=frame.index)
+        counts = store.import_sites(user, register, file_name=name, update_existing=True, expected_versions=versions)
     except StoreError as exc:
         st.error(f"导入失败，未保存任何点位：{exc}")
         return
