@@ -204,9 +204,13 @@ def _from_oidc(store: Store) -> None:
         return
     name = str(st.user.get("email") or st.user.get("name") or "")
     user = current_user()
-    if name and (user is None or user.username != name):
+    refused, message = st.session_state.get(_REFUSED, (None, ""))
+    if name and refused != name and (user is None or user.username != name):
         try:
             st.session_state[_KEY] = store.get_or_create_external_user(name, Role.VIEWER)
         except StoreError as exc:
             st.session_state.pop(_KEY, None)
-            st.sidebar.error(str(exc))
+            refused, message = name, str(exc)
+            st.session_state[_REFUSED] = (refused, message)  # refused and audited once, not on every rerun
+    if name and refused == name:
+        st.sidebar.error(message)

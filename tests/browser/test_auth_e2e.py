@@ -104,3 +104,54 @@ def test_app_on_every_interface_trusts_no_header(tmp_path: Path, page_and_networ
         assert "zhao.liu" not in _users(tmp_path / "data")
     finally:
         stop_app(srv)
+
+
+def test_generated_admin_password_stays_off_the_page_and_must_be_changed(tmp_path: Path, page_and_network) -> None:
+    """It used to be shown to the first anonymous visitor in the sidebar."""
+    env = {k: v for k, v in os.environ.items() if k != "CHAISANG_ADMIN_PASSWORD"}
+    env.update(CHAISANG_DATA_DIR=str(tmp_path / "data"), CHAISANG_ADMIN_USER=ADMIN, CHAISANG_BCRYPT_ROUNDS="4",
+               CHAISANG_AUTH_MODE="local")
+    port = free_port()
+    log = tmp_path / "streamlit.log"
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
+                             "--server.port", str(port), "--server.headless", "true"],
+                            cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    srv = AppServer(f"http://127.0.0.1:{port}", proc, log)
+    try:
+        page, net = page_and_network
+        page.set_default_timeout(60_000)
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                page.goto(srv.url)
+                break
+            except Exception:  # the server is still starting
+                assert time.monotonic() < deadline and proc.poll() is None, log.read_text(errors="replace")
+                time.sleep(0.5)
+        page.get_by_role("button", name="登录").wait_for()
+        wait_idle(page)
+        secret_file = tmp_path / "data" / "initial-admin-password.txt"
+        password = secret_file.read_text(encoding="utf-8").split("初始密码：")[1].split()[0]
+        assert password not in page.content()
+        assert password in log.read_text(errors="replace")  # the operator finds it in the server log
+
+        page.get_by_label("用户名").fill(ADMIN)
+        page.get_by_label("密码").fill(password)
+        page.get_by_role("button", name="登录").click()
+        page.get_by_role("heading", name="请先修改密码").wait_for()
+        page.get_by_role("button", name="退出登录").wait_for()  # the user may still sign out
+        wait_idle(page)
+        assert password not in page.content()
+        page.get_by_role("link", name="账号与审计").click()  # the menu of the previous run: every page is gated
+        wait_idle(page)
+        page.get_by_role("heading", name="请先修改密码").wait_for()
+        assert page.get_by_role("heading", name="账号与审计").count() == 0
+
+        page.get_by_label("新密码（至少 8 个字符）").fill("admin-own-pass-77")
+        page.get_by_label("再次输入新密码").fill("admin-own-pass-77")
+        page.get_by_role("button", name="修改密码").click()
+        page.get_by_role("heading", name="账号与审计").wait_for()
+        assert page.get_by_role("heading", name="请先修改密码").count() == 0
+        assert net.external == []
+    finally:
+        stop_app(srv)
