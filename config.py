@@ -67,6 +67,11 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("CHAISANG_LOGIN_WINDOW_MINUTES", "15", "统计登录失败次数的时段（分钟）"),
     Setting("CHAISANG_LOGIN_LOCKOUT_MINUTES", "15", "达到失败次数后的锁定时长（分钟）"),
+    Setting(
+        "CHAISANG_ND_MEAN_RULE",
+        "full",
+        "地表水期间均值中未检出值的计法：full（按检出限，默认）、half（按检出限的一半，环办监测函〔2020〕82号 第七条）",
+    ),
     Setting("CHAISANG_BASEMAP", "none", "默认底图：none（仅矢量，离线可用）、tianditu_vec、tianditu_img、osm"),
 )
 

@@ -10,7 +10,11 @@ Conventions
 - A value exactly at a limit meets it; equal limits give the best class met.
 - DO is a lower bound (Ⅰ = 7.5); pH meets every class inside 6–9 and is 劣Ⅴ outside.
 - A value below the detection limit is evaluated at its detection limit (so it meets every limit at or above the
-  detection limit) and the explanation says so; an undetected DO is evaluated as 0.
+  detection limit) and the explanation says so; an undetected DO is evaluated as 0.  An undetected '≤' item whose
+  detection limit is above the target limit (Ⅲ without target) cannot be judged: it does not set the class and
+  the explanation says "检出限高于…限值，无法判定，未评价" (as for effluent).
+- Period means are rounded to the item's reporting precision (GB/T 8170) before comparison
+  (:mod:`compliance.water_means`); single values are compared as reported.
 - Exceedance multiple (C − Cs)/Cs, none for pH, DO and water temperature.
 """
 
@@ -21,14 +25,16 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from compliance import config
+from compliance import config, water_means
 from compliance.errors import ComplianceError, InvalidValueError, UnknownParameterError
 from compliance.params import PARAMS, get_param
 from compliance.status import ROMAN, Basis, SiteStatus, Status, water_class_label
@@ -251,6 +257,8 @@ class WaterAssessment:
     below_dl: tuple[str, ...]
     explanation: str
     basis: tuple[Basis, ...] = field(default=())
+    not_judged: tuple[str, ...] = ()
+    """Undetected items whose detection limit is above the target (Ⅲ) limit: 无法判定，未评价."""
 
     @property
     def worst_multiple(self) -> float | None:
@@ -271,6 +279,11 @@ def _range_text(row: LimitRow) -> str:
 
 def _fmt(x: float) -> str:
     return f"{x:.6g}"
+
+
+def _plain(x: float) -> str:
+    """A limit in plain decimal notation ('0.00005', not '5e-05')."""
+    return format(Decimal(repr(x)).normalize(), "f")
 
 
 def fmt_multiple(m: float) -> str:
@@ -320,7 +333,7 @@ def _main_pollutants(exc_iii: Sequence[Exceedance]) -> tuple[str, ...]:
 
 
 def assess(
-    values: Mapping[str, float | str],
+    values: Mapping[str, float | str | Reading],
     *,
     water_body: str = "river",
     target: int | None = None,
@@ -351,11 +364,15 @@ def assess(
     reference: list[ReferenceItem] = []
     below: list[str] = []
     all_items: list[ItemResult] = []
+    not_judged: list[tuple[str, Reading, float]] = []
     for param, raw in values.items():
         reading = _parse(param, raw)
         p = get_param(param)
         row = limit_row(param, water_body)
         setting = row is not None and (row.role == "class" or (param == "TN" and evaluate_lake_tn))
+        if setting and row is not None and _cannot_judge(reading, row, target or 3):
+            not_judged.append((param, reading, row.limit(target or 3)))
+            setting = False
         cls = classify_item(row, reading.value) if row is not None else None
         item = ItemResult(param, p.name, p.unit, reading.value, reading.raw, reading.below_dl, reading.dl,
                           cls, setting, row.bound if row else "none")
@@ -364,7 +381,7 @@ def assess(
             below.append(param)
         if setting and row is not None:
             class_items.append((item, row))
-        else:
+        elif not (not_judged and not_judged[-1][0] == param):
             reference.append(_reference_item(item, kind))
     order = {c: i for i, c in enumerate(WATER_CODES)}
     class_items.sort(key=lambda ir: _rank_key(ir[0], ir[1], order[ir[0].param]))
@@ -390,8 +407,19 @@ def assess(
         below_dl=tuple(below),
         explanation="",
         basis=_basis(class_items, target, kind),
+        not_judged=tuple(p for p, _, _ in not_judged),
     )
-    return _with_explanation(result, class_items, kind)
+    return _with_explanation(result, class_items, kind, not_judged)
+
+
+def _cannot_judge(reading: Reading, row: LimitRow, cls: int) -> bool:
+    """An undetected '≤' item whose detection limit is above the limit of ``cls``: it cannot be judged."""
+    return reading.below_dl and reading.dl is not None and row.bound == "max" and reading.dl > row.limit(cls)
+
+
+def _not_judged_text(items: Sequence[tuple[str, Reading, float]], cls: int) -> str:
+    parts = [f"{get_param(p).name} {r.display()}：检出限高于{ROMAN[cls]}类限值 {_plain(lim)}" for p, r, lim in items]
+    return "；".join(parts) + "，无法判定，未评价"
 
 
 def _reference_item(item: ItemResult, kind: str) -> ReferenceItem:
@@ -434,12 +462,16 @@ def _item_phrase(item: ItemResult, row: LimitRow, cls: int) -> str:
 
 
 def _with_explanation(
-    r: WaterAssessment, items: Sequence[tuple[ItemResult, LimitRow]], kind: str
+    r: WaterAssessment,
+    items: Sequence[tuple[ItemResult, LimitRow]],
+    kind: str,
+    not_judged: Sequence[tuple[str, Reading, float]] = (),
 ) -> WaterAssessment:
     method = METHOD + ("（湖库）" if kind == "lake" else "")
+    nj = f"；{_not_judged_text(not_judged, r.target or 3)}" if not_judged else ""
     if r.water_class is None:
         names = "、".join(i.name for i in r.items) or "无"
-        text = f"无法评价：无定类项目（已有：{names}） · {method}"
+        text = f"无法评价：无定类项目（已有：{names}）{nj} · {method}"
         return _replace(r, text)
     cmp_cls = r.target or 3
     exceeding = [(i, row) for i, row in items if (i.item_class or 0) > cmp_cls]
@@ -463,11 +495,12 @@ def _with_explanation(
         text += f"；目标{ROMAN[r.target]}类，{'达标' if r.meets_target else '未达标'}"
     else:
         text += "；未设水质目标"
-    if r.below_dl:
-        nd_names = [get_param(p).name for p in r.below_dl]
+    judged_nd = [p for p in r.below_dl if p not in r.not_judged]
+    if judged_nd:
+        nd_names = [get_param(p).name for p in judged_nd]
         said = "、".join(nd_names) if len(nd_names) <= 3 else f"{'、'.join(nd_names[:2])}等 {len(nd_names)} 项"
         text += f"；{said}未检出（按检出限评价，视为符合检出限以上的限值）"
-    return _replace(r, f"{text} · {method}")
+    return _replace(r, f"{text}{nj} · {method}")
 
 
 def _sorted_for_main(exc: Sequence[Exceedance]) -> list[Exceedance]:
@@ -496,7 +529,9 @@ def _latest_values(samples: pd.DataFrame) -> tuple[dt.date, dict[str, float | st
         if len(grp) == 1 and "raw" in grp and isinstance(grp["raw"].iloc[0], str) and grp["raw"].iloc[0].strip():
             out[str(param)] = grp["raw"].iloc[0]
         else:
-            out[str(param)] = float(grp["value"].astype(float).mean())
+            vals = grp["value"].astype("float64").to_numpy()
+            out[str(param)] = float(water_means.reported_means(
+                np.zeros(len(vals), dtype=np.int64), vals, np.array([str(param)]), 1, keep_single=True)[0])
     return latest.date(), out
 
 
@@ -633,16 +668,29 @@ def period_codes(times: pd.Series, period: str) -> tuple[pd.Series, pd.Series]:
     return year, year.astype(str)
 
 
-def period_means(samples: pd.DataFrame, period: str) -> pd.DataFrame:
-    """Mean of each item per period: columns ``period_key, period, param, value``."""
+def period_means(samples: pd.DataFrame, period: str, *, nd_rule: str = water_means.ND_FULL) -> pd.DataFrame:
+    """Reported mean of each item per period: columns ``period_key, period, param, value, below_dl``.
+
+    ``below_dl`` is true when every value of the group is undetected (the mean is then an undetected value at
+    the mean detection limit).
+
+    Means are computed and rounded by :mod:`compliance.water_means` (the same code as the vectorised path):
+    undetected values enter at the detection limit, or at half of it with ``nd_rule='half'``.
+    """
     data = _clean(samples)
     key, label = period_codes(data["time"], period)
-    frame = pd.DataFrame({"period_key": key.to_numpy(), "param": data["param"].to_numpy(),
-                          "value": data["value"].astype("float64").to_numpy()})
-    means = frame.groupby(["period_key", "param"], sort=True)["value"].mean().reset_index()
+    values = data["value"].astype("float64").to_numpy()
+    nd_rows = water_means.below_dl_mask(data)
+    values = water_means.nd_adjusted(values, nd_rows, nd_rule)
+    frame = pd.DataFrame({"period_key": key.to_numpy(), "param": data["param"].astype(str).to_numpy()})
+    groups = frame.drop_duplicates().sort_values(["period_key", "param"]).reset_index(drop=True)
+    codes = pd.MultiIndex.from_frame(groups).get_indexer(pd.MultiIndex.from_frame(frame))
+    groups["value"] = water_means.reported_means(codes, values, groups["param"].to_numpy(), len(groups))
+    detected = np.ones(len(codes)) if nd_rows is None else (~nd_rows).astype("float64")
+    groups["below_dl"] = np.bincount(codes, weights=detected, minlength=len(groups)) == 0
     labels = dict(zip(key.to_numpy().tolist(), label.to_numpy().tolist(), strict=True))
-    means["period"] = means["period_key"].map(labels)
-    return means
+    groups["period"] = groups["period_key"].map(labels)
+    return groups
 
 
 def assess_period(
@@ -652,15 +700,21 @@ def assess_period(
     water_body: str = "river",
     target: int | None = None,
     evaluate_lake_tn: bool = False,
+    nd_rule: str = water_means.ND_FULL,
 ) -> dict[str, WaterAssessment]:
     """Class of each period (``'2026-10'``, ``'2026Q4'``, ``'2026'``): item means first, then single-factor.
 
-    Below-detection-limit values enter the mean at their detection limit (the ``value`` column).
+    Item means are rounded to the item's reporting precision before the comparison (see
+    :mod:`compliance.water_means`).  Below-detection-limit values enter the mean at their detection limit (the
+    ``value`` column), or at half of it with ``nd_rule='half'`` (环办监测函〔2020〕82号 第七条).
     """
-    means = period_means(samples, period)
+    means = period_means(samples, period, nd_rule=nd_rule)
     out: dict[str, WaterAssessment] = {}
     for label, grp in means.groupby("period", sort=False):
-        vals = dict(zip(grp["param"].astype(str), grp["value"].astype(float), strict=True))
+        vals: dict[str, float | str | Reading] = {}
+        for param, value, nd in zip(grp["param"].astype(str), grp["value"].astype(float), grp["below_dl"],
+                                    strict=True):
+            vals[param] = Reading(value, f"{_fmt(value)}L", True, value) if nd else value
         out[str(label)] = assess(vals, water_body=water_body, target=target, evaluate_lake_tn=evaluate_lake_tn)
     return out
 

@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from compliance import water_means
 from compliance.errors import ComplianceError, InvalidValueError, UnknownParameterError
 from compliance.status import WATER_CLASS_STYLE
 from compliance.water import WATER_BODIES, WATER_CODES, body_kind, load_table, period_codes
@@ -81,6 +82,7 @@ def classify_table(
     *,
     period: str | None = None,
     evaluate_lake_tn: bool = False,
+    nd_rule: str = water_means.ND_FULL,
 ) -> pd.DataFrame:
     """Classify every sample (``period=None``) or period mean (``'month'``, ``'quarter'``, ``'year'``).
 
@@ -91,6 +93,9 @@ def classify_table(
     sites
         one row per site (index or column ``site_id``) with ``water_body`` and ``target`` (or ``target_class``;
         NaN/None when no target); optional bool column ``evaluate_lake_tn`` overrides the keyword per site.
+    nd_rule
+        how undetected values (``below_dl`` column, or the detection-limit forms of ``raw``) enter period means:
+        ``'full'`` at the detection limit (default) or ``'half'`` at half of it (环办监测函〔2020〕82号 第七条).
 
     Returns
     -------
@@ -98,7 +103,11 @@ def classify_table(
         one row per (site, sample time or period), sorted: ``site_id``, ``time`` or ``period``, ``water_body``,
         ``target``, ``water_class`` (Int8, NA when no class-setting item), ``label``, ``meets_target``
         (boolean, NA without target), ``worst_param``, ``worst_value``, ``worst_multiple`` (against the target
-        limit, Ⅲ without target; NaN when met or for pH/DO), ``worst_multiple_iii``, ``n_items``.
+        limit, Ⅲ without target; NaN when met or for pH/DO), ``worst_multiple_iii``, ``n_items``,
+        ``n_not_judged`` (undetected items whose detection limit is above the target limit: 无法判定，未评价).
+
+    Period means (and means of duplicate values in one sample) are computed and rounded to the reporting
+    precision by :mod:`compliance.water_means`, exactly as in :func:`compliance.water.assess_period`.
     """
     arr = _arrays()
     site_frame = _site_frame(sites)
@@ -140,10 +149,17 @@ def classify_table(
     npar = len(WATER_CODES)
     item_key = g_key * npar + p
     i_codes, i_uniques = pd.factorize(item_key, sort=True)
-    if period is not None or len(i_uniques) < len(item_key):
-        # item means per group (pandas groupby mean, the same as water.period_means)
-        v = pd.Series(v).groupby(i_codes, sort=True).mean().to_numpy()
-        item_key = np.asarray(i_uniques)
+    n_items_all = len(i_uniques)
+    nd_rows = water_means.below_dl_mask(measurements)
+    if period is not None:
+        v = water_means.nd_adjusted(v, nd_rows, nd_rule)
+    item_key = np.asarray(i_uniques)
+    codes_arr = np.array(WATER_CODES, dtype=object)
+    # item means per group: the same code as water.period_means (rounded to the reporting precision)
+    v = water_means.reported_means(i_codes, v, codes_arr[item_key % npar], n_items_all, keep_single=period is None)
+    nd_item = np.zeros(n_items_all, dtype=bool)
+    if nd_rows is not None:
+        nd_item = np.bincount(i_codes, weights=~nd_rows, minlength=n_items_all) == 0  # every value undetected
     p = (item_key % npar).astype(np.int64)
     g_key = item_key // npar
     g_codes, g_uniques = pd.factorize(g_key, sort=True)
@@ -155,6 +171,12 @@ def classify_table(
     kind = arr["kind"][lake, p]
     setting = arr["role_class"][lake, p] | ((p == WATER_CODES.index("TN")) & (lake == 1) & tn_site[g_site][g_codes])
     setting &= kind != _KIND_NONE
+    # an undetected item whose detection limit is above the target (Ⅲ without target) limit cannot be judged
+    row_target = target_site[g_site][g_codes]
+    t_row = np.where(np.isnan(row_target), 3, row_target).astype(np.int64) - 1
+    lim_row_t = arr["lim"][t_row, lake, p]
+    not_judged = setting & nd_item & (kind == _KIND_MAX) & (v > lim_row_t)
+    setting &= ~not_judged
 
     cls = np.ones(len(v), dtype=np.int8)
     is_max = kind == _KIND_MAX
@@ -200,7 +222,6 @@ def classify_table(
     meets = pd.array(g_cls <= g_target, dtype="boolean")
     meets[~has | np.isnan(g_target)] = pd.NA
     labels = np.array(["无法评价"] + [WATER_CLASS_STYLE[c][0] for c in range(1, 7)], dtype=object)
-    codes_arr = np.array(WATER_CODES, dtype=object)
     out = pd.DataFrame(
         {
             "site_id": np.asarray(s_uniques, dtype=object)[g_site],
@@ -215,6 +236,7 @@ def classify_table(
             "worst_multiple": mult_t,
             "worst_multiple_iii": mult_3,
             "n_items": n_items,
+            "n_not_judged": np.bincount(g_codes, weights=not_judged, minlength=n_groups).astype(np.int64),
         }
     )
     out.loc[np.isnan(g_target), "target"] = pd.NA
