@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from compliance import air
+from compliance import air, air_annual
 from compliance.errors import ComplianceError
 from compliance.status import Status, status_color
 from compliance.water_vector import classify_table
@@ -131,6 +131,8 @@ class ComputedValue:
     period: str
     explanation: str
     n_sites: int
+    insufficient: bool = False
+    """The data does not meet the validity rules (数据不足，不评价): ``value`` is NaN, the explanation gives counts."""
 
 
 @dataclass(frozen=True)
@@ -279,12 +281,38 @@ def district_air_stats(sites: pd.DataFrame, measurements: pd.DataFrame, as_of: d
     first, last, _ = span_dates(as_of, span)
     ids = sites.loc[sites["kind"] == "air_station", "site_id"].astype(str).tolist()
     data = _within(measurements, ids, first, last)
-    data = data[data["param"].isin(air.DAILY_CODES)]
-    if data.empty:
+    daily = district_daily(data)
+    if daily.empty:
         return None
-    day = pd.to_datetime(data["time"]).dt.normalize()
-    daily = data.assign(time=day).groupby(["time", "param"], as_index=False)["value"].mean()
-    return air.annual_stats(daily[["time", "param", "value"]])
+    return air.annual_stats(daily)
+
+
+def district_daily(data: pd.DataFrame) -> pd.DataFrame:
+    """District daily series: per day and item, the mean of the stations' valid daily values.
+
+    Hourly rows are aggregated by the GB 3095 Table 4 rules (:func:`compliance.air_annual.daily_values`).
+    """
+    data = data[data["param"].isin((*air.DAILY_CODES, "O3"))]
+    if data.empty:
+        return pd.DataFrame(columns=["time", "param", "value"])
+    dv = air_annual.daily_values(data[["site_id", "time", "param", "value"]])
+    dv = dv[dv["valid"] & dv["param"].isin(air.DAILY_CODES)]
+    return dv.groupby(["time", "param"], as_index=False)["value"].mean()[["time", "param", "value"]]
+
+
+def district_air_validity(sites: pd.DataFrame, measurements: pd.DataFrame, as_of: dt.date, span: str = "year"
+                          ) -> dict[str, air_annual.Validity]:
+    """Validity of the district PM2.5 series (key ``'PM2_5'``) and of its valid AQI days (``'aqi'``)."""
+    first, last, _ = span_dates(as_of, span)
+    ids = sites.loc[sites["kind"] == "air_station", "site_id"].astype(str).tolist()
+    daily = district_daily(_within(measurements, ids, first, last))
+    pm_days = daily.loc[daily["param"] == "PM2_5", "time"]
+    if daily.empty:
+        aqi_days = pd.Series([], dtype="datetime64[ns]")
+    else:
+        table = air.daily_aqi_table(daily.assign(site_id="_")[["site_id", "time", "param", "value"]])
+        aqi_days = table.loc[table["aqi"].notna(), "time"]
+    return {"PM2_5": air_annual.validity(pm_days, first, last), "aqi": air_annual.validity(aqi_days, first, last)}
 
 
 def section_classes(sites: pd.DataFrame, measurements: pd.DataFrame, as_of: dt.date, kinds: Sequence[str],
@@ -322,12 +350,18 @@ def compute_indicators(sites: pd.DataFrame, measurements: pd.DataFrame, *, as_of
     label = span_dates(as_of, span)[2]
     stats = district_air_stats(sites, measurements, as_of, span)
     n_air = int((sites["kind"] == "air_station").sum())
+    check = district_air_validity(sites, measurements, as_of, span) if stats is not None else {}
     if stats is not None:
-        if "PM2_5" in stats.means:
+        if "PM2_5" in stats.means and not check["PM2_5"].ok:
+            out[1] = ComputedValue(1, math.nan, label, f"{label}全区 PM2.5 " + check["PM2_5"].text(""), n_air, True)
+        elif "PM2_5" in stats.means:
             pm = round(stats.means["PM2_5"], 1)
             out[1] = ComputedValue(1, pm, label, f"{label}全区 {n_air} 个空气站日均值的均值：PM2.5 {pm:.1f} µg/m³",
                                    n_air)
-        if stats.good_ratio is not None:
+        if stats.good_ratio is not None and not check["aqi"].ok:
+            out[2] = ComputedValue(2, math.nan, label, f"{label}全区优良天数比例：AQI " + check["aqi"].text(""),
+                                   n_air, True)
+        elif stats.good_ratio is not None:
             out[2] = ComputedValue(2, stats.good_ratio, label,
                                    f"{label}有效天数 {stats.valid_days}，优良 {stats.good_days} 天，"
                                    f"比例 {stats.good_ratio:.1f}%" + ("；" + stats.note if stats.note else ""), n_air)
@@ -432,7 +466,13 @@ def indicator_table(
     for ind in INDICATORS:
         c, e = computed.get(ind.no), entered.get(ind.no)
         y = (ytd or {}).get(ind.no)
-        ytd_text = f"{y.period}：{fmt_value(ind, y.value)}" if y is not None else ""
+        ytd_text = ""
+        if y is not None:
+            ytd_text = f"{y.period}：{air_annual.INSUFFICIENT if y.insufficient else fmt_value(ind, y.value)}"
+        if c is not None and c.insufficient:
+            rows.append(IndicatorRow(ind, None, air_annual.INSUFFICIENT, "computed", c.period, "监测数据（系统计算）",
+                                     None, None, Status.NODATA, air_annual.INSUFFICIENT, c.explanation, ytd_text))
+            continue
         if c is not None:
             met = meets(ind, c.value)
             st, st_text = _status(met, False, True)

@@ -52,7 +52,7 @@ def synthetic() -> tuple[pd.DataFrame, pd.DataFrame]:
         {"site_id": "D1", "kind": "drinking_source", "control_level": "区控", "water_body": "river", "target_class": 3},
         {"site_id": "D2", "kind": "drinking_source", "control_level": "区控", "water_body": "river", "target_class": 3},
     ])
-    rows = _air_rows("A1", 40.0, 40) + _air_rows("A2", 20.0, 40)
+    rows = _air_rows("A1", 40.0, 59) + _air_rows("A2", 20.0, 59)  # every day of the span (validity rules)
     rows += _water_rows("N1", 0.4, ["2026-01-10", "2026-02-10"])   # Ⅱ
     rows += _water_rows("N2", 1.2, ["2026-01-10", "2026-02-10"])   # Ⅳ
     rows += _water_rows("C1", 0.1, ["2026-01-10"])                 # 市控: not counted
@@ -170,3 +170,20 @@ def test_frame_has_chinese_columns(synthetic: tuple[pd.DataFrame, pd.DataFrame])
     assert len(frame) == 25
     assert {"序号", "指标", "2020年", "2025年目标", "最新值", "进度%", "状态"} <= set(frame.columns)
     assert frame.loc[frame["序号"] == 8, "2025年目标"].iloc[0] == "[85]"
+
+
+def test_air_indicators_need_valid_data_for_the_year() -> None:
+    # only January 2025 data, evaluated for the year 2025: before, "PM2.5 47.1 µg/m³, 优良天数比例 96.8%"
+    sites = pd.DataFrame([{"site_id": "A1", "kind": "air_station", "control_level": "国控", "water_body": None,
+                           "target_class": None}])
+    rows = []
+    for d in pd.date_range("2025-01-01", "2025-01-31", freq="D"):
+        for p, v in {"SO2": 8.0, "NO2": 20.0, "CO": 0.6, "O3_8h": 80.0, "PM10": 60.0, "PM2_5": 47.1}.items():
+            rows.append({"site_id": "A1", "time": d, "param": p, "value": v})
+    c = ind.compute_indicators(sites, pd.DataFrame(rows), as_of=dt.date(2026, 1, 15), span="year")
+    assert c[1].insufficient and c[2].insufficient
+    assert "数据不足，不评价" in c[1].explanation and "有效日数 31 天" in c[1].explanation
+    assert "全年少于 324 天" in c[1].explanation and "11 个月不足每月 27 天" in c[1].explanation
+    table = {r.indicator.no: r for r in ind.indicator_table(c, {}, as_of=dt.date(2026, 1, 15))}
+    assert table[1].value is None and table[1].value_text == "数据不足，不评价"
+    assert table[1].status == Status.NODATA and table[2].value_text == "数据不足，不评价"
