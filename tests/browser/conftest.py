@@ -159,14 +159,17 @@ def wait_idle(page: object, timeout: float = 30.0) -> None:
 def choose(page: object, label: str, option: str, attempts: int = 4) -> None:
     """Pick ``option`` in the selectbox ``label``; a rerun may replace the open dropdown, so retry."""
     from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import expect
 
     for attempt in range(attempts):
         wait_idle(page)
         try:
-            page.get_by_label(label).click(timeout=10_000)  # type: ignore[attr-defined]
+            box = page.get_by_label(label)  # type: ignore[attr-defined]
+            expect(box).to_have_count(1, timeout=10_000)  # a rerun shows the old and the new widget for a moment
+            box.click(timeout=10_000)
             page.get_by_role("option", name=option).click(timeout=10_000)  # type: ignore[attr-defined]
             return
-        except PlaywrightError:
+        except (PlaywrightError, AssertionError):
             if attempt == attempts - 1:
                 raise
             page.keyboard.press("Escape")  # type: ignore[attr-defined]
