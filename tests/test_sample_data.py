@@ -90,6 +90,7 @@ def test_every_plan_site_exists_with_the_right_kind(register: dict) -> None:
         "华航石油": "enterprise",
         "沙城工业园": "park",
         "赤湖工业园": "park",
+        "高铁新区拆迁改造区": "park",  # the plan's third dust-control focus area (第五章第三节)
         "江新洲岛": "ship_waste",
         "赤湖码头": "ship_waste",
     }
