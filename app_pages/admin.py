@@ -13,6 +13,7 @@ from store import ConcurrentEditError, Role, Store, StoreError, User
 from store.auditlog import ACTION_LABEL
 from textsafe import md
 from ui.auth import can, current_user
+from ui.guard import clear_caches_button
 from ui.imports import audit_filters, audit_table, export_name, role_label, users_table
 from ui.store import get_store
 
@@ -58,6 +59,7 @@ def my_password(store: Store, user: User) -> None:
 
 
 my_password(store, user)
+clear_caches_button(user, key="admin_clear_cache")
 
 if not can(user, Role.ADMIN):
     st.info(f"账号管理和审计日志仅限“管理”权限。您当前为“{user.role.label}”权限，只能修改自己的密码。")

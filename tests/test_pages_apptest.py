@@ -91,9 +91,11 @@ def test_admin_page_shows_accounts_only_to_admins(store_dir: Path) -> None:
     assert not at.exception
     assert "仅限“管理”权限" in _texts(at)
     assert len(at.radio) == 0 and len(at.dataframe) == 0
+    assert all(b.label != "清除缓存" for b in at.button)
 
     at = _run("admin.py", admin)
     assert not at.exception
+    assert [b.label for b in at.button].count("清除缓存") == 1  # only admins may flush the shared caches
     assert at.radio(key="admin_section").options == ["账号与角色", "审计日志"]
     users = at.dataframe[0].value
     assert {"admin", "apt_editor2"} <= set(users["用户名"])

@@ -22,6 +22,7 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.app_session import AppSession
 
+import service
 from store import Role, User
 
 ERROR_MESSAGE = ("页面出错，未能显示。错误已记录在服务器日志中（编号 {incident}），"
@@ -95,6 +96,7 @@ def clear_caches(user: User) -> None:
     if user.role.rank < Role.ADMIN.rank:
         raise PermissionError("清除缓存需要“管理”权限")
     st.cache_data.clear()
+    service.clear_cache()  # the process-wide district evaluations
     guard_log.warning("caches cleared by admin %s", user.username)
 
 

@@ -8,15 +8,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from store import open_store
-from tests.browser.conftest import AppServer, free_port, stop_app, wait_idle
+from tests.browser.conftest import AppServer, free_port, start_app, stop_app, wait_idle, wait_until_healthy
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -27,25 +25,7 @@ ENV = {"CHAISANG_ADMIN_USER": ADMIN, "CHAISANG_ADMIN_PASSWORD": ADMIN_PW, "CHAIS
 
 def start_proxy_mode_app(tmp: Path, address: str, timeout: float = 90) -> AppServer:
     """`streamlit run app.py` in proxy mode listening on ``address``; the browser connects over 127.0.0.1."""
-    port = free_port()
-    log = tmp / f"streamlit-{port}.log"
-    env = {**os.environ, "CHAISANG_DATA_DIR": str(tmp / "data"), **ENV}
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", address,
-           "--server.port", str(port), "--server.headless", "true"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited early:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return AppServer(url, proc, log)
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError(f"streamlit did not become healthy:\n{log.read_text(errors='replace')}")
+    return start_app(tmp, ENV, timeout=timeout, address=address)
 
 
 @pytest.fixture(scope="module")
@@ -120,14 +100,8 @@ def test_generated_admin_password_stays_off_the_page_and_must_be_changed(tmp_pat
     try:
         page, net = page_and_network
         page.set_default_timeout(60_000)
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                page.goto(srv.url)
-                break
-            except Exception:  # the server is still starting
-                assert time.monotonic() < deadline and proc.poll() is None, log.read_text(errors="replace")
-                time.sleep(0.5)
+        wait_until_healthy(srv)
+        page.goto(srv.url)
         page.get_by_role("button", name="登录").wait_for()
         wait_idle(page)
         secret_file = tmp_path / "data" / "initial-admin-password.txt"
