@@ -252,6 +252,39 @@ def codec_from_cpg(text: str) -> str | None:
     return _CPG_ALIASES.get(key)
 
 
+#: Magic numbers of files users upload by mistake, with the Chinese name shown in messages.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "PNG 图片"),
+    (b"\xff\xd8\xff", "JPEG 图片"),
+    (b"GIF87a", "GIF 图片"),
+    (b"GIF89a", "GIF 图片"),
+    (b"BM", "BMP 图片"),
+    (b"II*\x00", "TIFF 图片"),
+    (b"MM\x00*", "TIFF 图片"),
+    (b"%PDF-", "PDF 文档"),
+    (b"\x1f\x8b", "gzip 压缩文件"),
+    (b"7z\xbc\xaf\x27\x1c", "7z 压缩包"),
+    (b"Rar!\x1a\x07", "RAR 压缩包"),
+    (b"PK\x03\x04", "zip 压缩包"),
+    (b"PK\x05\x06", "zip 压缩包"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Office 97-2003 文档"),
+    (b"SQLite format 3\x00", "SQLite 数据库"),
+    (b"{\\rtf", "RTF 文档"),
+)
+
+
+def content_kind(data: bytes) -> str | None:
+    """Chinese name of a file type recognised by its first bytes (``"PNG 图片"``), or None."""
+    for magic, label in _MAGIC:
+        if data.startswith(magic):
+            if label == "BMP 图片" and len(data) < 26:
+                continue  # "BM" alone is too weak a sign
+            return label
+    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
+        return "WebP 图片"
+    return None
+
+
 def decode_strict(data: bytes) -> tuple[str, str]:
     """Decode text as UTF-8 (with or without BOM), else GB18030; return ``(text, codec)``.
 

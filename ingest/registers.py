@@ -28,7 +28,7 @@ from geo.detect import CHINA_BOX, CRSProposal, district_geometry, propose_crs
 from geo.offset import bd09_to_wgs84, gcj02_to_wgs84
 from ingest.dms import parse_angle
 from ingest.errors import IMPORT_ERRORS, DMSParseError, ImportResult, Issues, TableReadError
-from ingest.tabular import DEFAULT_MAX_BYTES, Header, Table, cell_text, find_header, read_table
+from ingest.tabular import DEFAULT_MAX_BYTES, Header, Table, cell_text, find_header, header_missing, read_table
 
 CoordSystem = Literal["cgcs2000", "wgs84", "gcj02", "bd09"]
 
@@ -514,7 +514,7 @@ def _parse(table: Table, coord_system: CoordSystem, xy_crs: int | CRSProposal | 
         raise TableReadError(table.file, f"未知的坐标系选项“{coord_system}”；可选：cgcs2000、wgs84、gcj02、bd09")
     header = find_header(table.rows, lambda t: header_column(t) not in (None, "_ignore"))
     if header is None:
-        raise TableReadError(table.file, "未找到表头：前 12 行中没有“编号、名称、类型、经度、纬度”等列名")
+        raise header_missing(table, "编号、名称、类型、经度、纬度")
     ctx = _Ctx(Issues(table.file), table.file, _townships())
     for note in table.notes:
         ctx.issues.warn(note)

@@ -27,7 +27,7 @@ from compliance.errors import ComplianceError
 from compliance.params import PARAMS
 from compliance.values import Reading, parse_value
 from ingest.errors import IMPORT_ERRORS, ImportResult, Issues, TableReadError, UnknownUnitError
-from ingest.tabular import DEFAULT_MAX_BYTES, Header, Table, cell_text, find_header, read_table
+from ingest.tabular import DEFAULT_MAX_BYTES, Header, Table, cell_text, find_header, header_missing, read_table
 from ingest.units import conversion_factor, normalise_unit, resolve_param, split_header
 
 Form = Literal["auto", "long", "wide"]
@@ -463,7 +463,7 @@ def parse_sheet(
 def _parse(table: Table, form: Form, duplicates: DuplicatePolicy, ctx: _Ctx) -> ImportResult[pd.DataFrame]:
     header = find_header(table.rows, _recognise)
     if header is None:
-        raise TableReadError(table.file, "未找到表头：前 12 行中没有“点位编号、日期、监测项目”等列名")
+        raise header_missing(table, "点位编号、日期、监测项目")
     for note in table.notes:
         ctx.issues.warn(note)
     cols, params = _map_columns(header, ctx.issues)

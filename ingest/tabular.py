@@ -10,20 +10,34 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geo.detect import decode_strict
+from defusedxml import DefusedXmlException
+
+from geo.detect import content_kind, decode_strict
+from geo.errors import VectorFileError
+from geo.unpack import (
+    MAX_CELLS,
+    MAX_TABLE_FILE_BYTES,
+    ZIP_ERRORS,
+    CellLimitError,
+    SheetExtent,
+    XMLPrologScanner,
+    check_zip,
+)
 from ingest.errors import TableReadError
 
-#: Default upper bound for one table file.
-DEFAULT_MAX_BYTES = 50_000_000
+#: Default upper bound for one table file (its size on disk; the uncompressed bound is in geo.unpack).
+DEFAULT_MAX_BYTES = MAX_TABLE_FILE_BYTES
 #: Sheets skipped when choosing the data sheet of a workbook (the templates' instructions).
 INSTRUCTION_SHEETS = {"说明", "填写说明", "使用说明"}
+EXCEL_EXTS = (".xlsx", ".xlsm", ".xls")
+TEXT_EXTS = (".csv", ".txt", ".tsv")
+_OLE = b"\xd0\xcf\x11\xe0"
 
 Cell = Any
 
@@ -66,6 +80,21 @@ def _load(source: str | Path | bytes, filename: str | None, max_bytes: int) -> t
     return data, name
 
 
+def not_a_table(name: str, what: str) -> TableReadError:
+    """The error for a file that is no table at all, worded after its extension (Excel or not)."""
+    if Path(name).suffix.lower() in EXCEL_EXTS:
+        return TableReadError(name, f"不是有效的 Excel 文件（{what}）；请在 Excel/WPS 中打开后另存为 .xlsx 再导入")
+    return TableReadError(name, f"不是表格文件（{what}）；请上传 .xlsx、.xls 或 .csv 文件")
+
+
+def header_missing(table: Table, expected: str) -> TableReadError:
+    """No header row found: for a text file named like a workbook (or an archive) that means "not a table"."""
+    ext = Path(table.file).suffix.lower()
+    if table.fmt == "csv" and ext and ext not in TEXT_EXTS:
+        return not_a_table(table.file, f"内容是纯文本，前 12 行中没有“{expected}”等列名")
+    return TableReadError(table.file, f"未找到表头：前 12 行中没有“{expected}”等列名")
+
+
 def _clean(v: Cell) -> Cell:
     if isinstance(v, str):
         v = v.strip().replace("\u3000", " ").strip()
@@ -98,57 +127,110 @@ def _pick_sheet(names: list[str], sheet: str | None, file: str) -> str:
     return data[0]
 
 
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+# --- xlsx ---------------------------------------------------------------------------------------------------
 
 
-def _has_formulas(data: bytes) -> bool:
-    """Whether any worksheet of an xlsx holds a formula (``<f>`` element); True if unsure."""
+class _XlsxScan:
+    """One bounded pass over a workbook's members: refuses DTDs, measures each worksheet, spots formulas."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.sheets: dict[str, SheetExtent] = {}
+        self._xml: dict[str, XMLPrologScanner] = {}
+
+    def __call__(self, info: zipfile.ZipInfo, chunk: bytes) -> None:
+        member = info.filename
+        if member.lower().endswith((".xml", ".rels", ".vml")):
+            self._xml.setdefault(member, XMLPrologScanner(self.file, member)).feed(chunk)
+        if member.startswith("xl/worksheets/") and member.endswith(".xml"):
+            self.sheets.setdefault(member, SheetExtent()).feed(chunk)
+
+    @property
+    def formulas(self) -> bool:
+        """Whether any worksheet holds a formula (``<f>`` element)."""
+        return any(e.formulas for e in self.sheets.values())
+
+
+def check_xlsx(data: bytes, name: str) -> _XlsxScan:
+    """Refuse a workbook before any parser sees it: damaged zip, bomb, DTD, or a sheet above :data:`MAX_CELLS`.
+
+    Raises
+    ------
+    TableReadError
+        With one Chinese message naming the file (and the member or sheet range and the limit).
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            return any(
-                _FORMULA_TAG.search(zf.read(n))
-                for n in zf.namelist()
-                if n.startswith("xl/worksheets/") and n.endswith(".xml")
-            )
-    except Exception:  # damaged archives go the careful way and fail there with a proper message
-        return True
+            if not any(n.startswith("xl/") for n in zf.namelist()):
+                raise not_a_table(name, "是 zip 压缩包，其中没有 Excel 工作簿")
+            scan = _XlsxScan(name)
+            check_zip(zf, name, inspect=scan)
+    except VectorFileError as exc:  # geo.unpack: inflated size above the limit, DOCTYPE/ENTITY declarations
+        raise TableReadError(name, exc.detail) from None
+    except ZIP_ERRORS as exc:
+        raise not_a_table(name, f"压缩结构损坏或文件不完整：{type(exc).__name__}") from None
+    for member, extent in scan.sheets.items():
+        rows, cols = extent.dense
+        if rows * cols > MAX_CELLS:
+            raise TableReadError(name, CellLimitError(name, rows, cols, where=f"工作表（成员 {member}）").detail)
+    return scan
 
 
 def _read_xlsx_fast(data: bytes, name: str, sheet: str | None) -> Table | None:
     """Read a formula-free xlsx with python-calamine (≈10x faster than openpyxl); None if unavailable."""
     try:
-        from python_calamine import CalamineWorkbook
+        from python_calamine import CalamineError, CalamineWorkbook
     except ImportError:
         return None
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         title = _pick_sheet(list(wb.sheet_names), sheet, name)
         rows = [list(r) for r in wb.get_sheet_by_name(title).to_python(skip_empty_area=False)]
-    except TableReadError:
-        raise
-    except Exception:  # let openpyxl produce the diagnosis for damaged files
+    except (CalamineError, ValueError, OSError):  # let openpyxl produce the diagnosis for damaged files
         return None
     return Table(name, title, "xlsx", _trim(rows))
 
 
 def _read_xlsx(data: bytes, name: str, sheet: str | None) -> Table:
-    if not _has_formulas(data):
+    scan = check_xlsx(data, name)
+    if not scan.formulas:
         fast = _read_xlsx_fast(data, name, sheet)
         if fast is not None:
             return fast
     return _read_xlsx_careful(data, name, sheet)
 
 
-def _read_xlsx_careful(data: bytes, name: str, sheet: str | None) -> Table:
+def _openpyxl_rows(data: bytes, name: str, sheet: str | None, *, data_only: bool) -> tuple[str, list[list[Any]]]:
+    """Cells of one sheet (openpyxl, read-only, dimensions taken from the cells, not from the file's claim)."""
     import openpyxl  # local import: only needed for Excel files
 
+    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         title = _pick_sheet(wb.sheetnames, sheet, name)
         ws = wb[title]
+        ws.reset_dimensions()  # read-only sheets: no padding to a declared range
+        return title, [list(r) for r in ws.iter_rows()]
+    finally:
+        wb.close()
+
+
+def _openpyxl_errors() -> tuple[type[Exception], ...]:
+    from xml.etree.ElementTree import ParseError
+
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    # damaged parts surface as these from openpyxl and its XML parser (missing members are KeyError)
+    return (
+        *ZIP_ERRORS, InvalidFileException, ParseError, ValueError, TypeError, AttributeError, UnicodeDecodeError,
+    )
+
+
+def _read_xlsx_careful(data: bytes, name: str, sheet: str | None) -> Table:
+    try:
+        title, cells = _openpyxl_rows(data, name, sheet, data_only=False)
         rows: list[list[Cell]] = []
         formulas: list[tuple[int, int]] = []
-        for i, row in enumerate(ws.iter_rows()):
+        for i, row in enumerate(cells):
             vals = []
             for j, c in enumerate(row):
                 v = getattr(c, "value", None)
@@ -156,12 +238,10 @@ def _read_xlsx_careful(data: bytes, name: str, sheet: str | None) -> Table:
                     formulas.append((i, j))
                 vals.append(v)
             rows.append(vals)
-        wb.close()
         missing: set[tuple[int, int]] = set()
         if formulas:
-            wb2 = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            cached = [[c.value for c in r] for r in wb2[title].iter_rows()]
-            wb2.close()
+            _, cached_cells = _openpyxl_rows(data, name, title, data_only=True)
+            cached = [[c.value for c in r] for r in cached_cells]
             for i, j in formulas:
                 v = cached[i][j] if i < len(cached) and j < len(cached[i]) else None
                 rows[i][j] = v
@@ -169,24 +249,40 @@ def _read_xlsx_careful(data: bytes, name: str, sheet: str | None) -> Table:
                     missing.add((i, j))
     except TableReadError:
         raise
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError, AttributeError, EOFError) as exc:
-        raise TableReadError(name, f"Excel 文件已损坏或不是 .xlsx 格式（{type(exc).__name__}）") from None
-    except Exception as exc:  # openpyxl/lxml raise assorted errors on damaged XML
-        raise TableReadError(name, f"Excel 文件无法读取（{type(exc).__name__}）") from None
+    except DefusedXmlException:
+        raise TableReadError(name, "XML 含 DOCTYPE/ENTITY 声明，可能是实体扩展攻击，为安全起见拒绝读取") from None
+    except _openpyxl_errors() as exc:
+        raise not_a_table(name, f"工作簿内容损坏：{type(exc).__name__}") from None
     return Table(name, title, "xlsx", _trim(rows), missing, len(formulas))
+
+
+# --- xls ----------------------------------------------------------------------------------------------------
+
+
+def _xls_errors() -> tuple[type[Exception], ...]:
+    import struct
+
+    import xlrd
+    from xlrd.compdoc import CompDocError
+
+    # xlrd reports damaged BIFF/OLE2 files through its own errors and plain struct/index/assert failures
+    return (xlrd.XLRDError, CompDocError, struct.error, AssertionError, IndexError, KeyError, ValueError,
+            EOFError, OverflowError, TypeError)
 
 
 def _read_xls(data: bytes, name: str, sheet: str | None) -> Table:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=data)
+        book = xlrd.open_workbook(file_contents=data, ragged_rows=True)
         title = _pick_sheet(book.sheet_names(), sheet, name)
         sh = book.sheet_by_name(title)
+        if sh.nrows * sh.ncols > MAX_CELLS:
+            raise TableReadError(name, CellLimitError(name, sh.nrows, sh.ncols, where=f"工作表“{title}”").detail)
         rows: list[list[Cell]] = []
         for i in range(sh.nrows):
             vals: list[Cell] = []
-            for j in range(sh.ncols):
+            for j in range(sh.row_len(i)):
                 c = sh.cell(i, j)
                 if c.ctype == xlrd.XL_CELL_DATE:
                     vals.append(xlrd.xldate_as_datetime(c.value, book.datemode))
@@ -199,20 +295,34 @@ def _read_xls(data: bytes, name: str, sheet: str | None) -> Table:
             rows.append(vals)
     except TableReadError:
         raise
-    except Exception as exc:  # xlrd raises XLRDError, struct.error, AssertionError… on damaged files
-        raise TableReadError(name, f".xls 文件已损坏或无法读取（{type(exc).__name__}）") from None
+    except _xls_errors() as exc:
+        raise not_a_table(name, f".xls 工作簿已损坏：{type(exc).__name__}") from None
     return Table(name, title, "xls", _trim(rows))
 
 
+# --- csv ----------------------------------------------------------------------------------------------------
+
+
+def _csv_rows(text: str, dialect: Any, name: str) -> list[list[str]]:
+    """Rows of a CSV text, refused once they hold more than :data:`MAX_CELLS` cells."""
+    rows: list[list[str]] = []
+    cells = widest = 0
+    for r in csv.reader(io.StringIO(text), dialect):
+        rows.append(r)
+        cells += len(r)
+        widest = max(widest, len(r))
+        if cells > MAX_CELLS:
+            raise TableReadError(name, CellLimitError(name, len(rows), widest, partial=True).detail)
+    return rows
+
+
 def _read_csv(data: bytes, name: str) -> Table:
-    if data[:2] == b"\x1f\x8b":
-        raise TableReadError(name, "压缩文件请先解压后再导入")
     try:
         text, codec = decode_strict(data)
     except UnicodeDecodeError:
-        raise TableReadError(name, "不是文本表格文件（既不是 UTF-8 也不是 GBK 编码），请另存为 .xlsx 或 CSV") from None
+        raise not_a_table(name, "内容既不是 Excel 工作簿，也不是 UTF-8 或 GBK 编码的文本") from None
     if "\x00" in text or sum(ch < " " and ch not in "\r\n\t" for ch in text[:4096]) > 4:
-        raise TableReadError(name, "文件含二进制内容，不是表格文件")
+        raise not_a_table(name, "文件含二进制内容")
     head = text.lstrip()[:200].lower()
     if head.startswith(("<html", "<!doctype", "<table", "<?xml")):
         raise TableReadError(name, "文件内容是网页或 XML，不是表格；请在 Excel 中另存为 .xlsx")
@@ -222,7 +332,7 @@ def _read_csv(data: bytes, name: str) -> Table:
     except csv.Error:
         dialect = csv.excel
     try:
-        rows = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+        rows = _csv_rows(text, dialect, name)
     except csv.Error as exc:
         raise TableReadError(name, f"CSV 格式错误（{exc}）") from None
     label = {"utf-8-sig": "UTF-8（带 BOM）", "utf-8": "UTF-8", "gb18030": "GBK/GB18030"}[codec]
@@ -236,13 +346,22 @@ def read_table(
     sheet: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Table:
-    """Read an xlsx / xls / csv file (format from the content, not the extension) into a :class:`Table`."""
+    """Read an xlsx / xls / csv file (format from the content, not the extension) into a :class:`Table`.
+
+    Archives are measured before parsing (:func:`check_xlsx`), sheets are bounded to
+    :data:`~geo.unpack.MAX_CELLS` cells; every failure is one :class:`TableReadError` naming the file.
+    """
     data, name = _load(source, filename, max_bytes)
     ext = Path(name).suffix.lower()
-    if data.startswith(b"PK\x03\x04"):
+    kind = content_kind(data)
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         table = _read_xlsx(data, name, sheet)
-    elif data.startswith(b"\xd0\xcf\x11\xe0"):
+    elif data.startswith(_OLE):
         table = _read_xls(data, name, sheet)
+    elif kind == "gzip 压缩文件":
+        raise TableReadError(name, "是 gzip 压缩文件，请先解压后再导入")
+    elif kind is not None:
+        raise not_a_table(name, f"内容是 {kind}")
     else:
         table = _read_csv(data, name)
     if (
