@@ -11,11 +11,9 @@ from __future__ import annotations
 import codecs
 import io
 import re
-import struct
 import tempfile
 import warnings as warnings_mod
 import zipfile
-import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,12 +25,22 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as DefusedET
 from pyproj import CRS
 from shapely.geometry import LinearRing, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from geo.crs import CRS_LABELS, as_crs, is_unshifted_datum, transformer
-from geo.detect import CHINA_BOX, CRSProposal, decode_strict, detect_dbf_encoding, district_geometry, propose_crs
+from geo.detect import (
+    CHINA_BOX,
+    CRSProposal,
+    content_kind,
+    decode_strict,
+    detect_dbf_encoding,
+    district_geometry,
+    propose_crs,
+)
 from geo.errors import (
     CorruptFileError,
     CRSNotDeterminedError,
@@ -45,11 +53,12 @@ from geo.errors import (
     VectorFileError,
 )
 from geo.offset import shift_frame
+from geo.unpack import MAX_INFLATED_BYTES, MAX_KML_BYTES, ZIP_ERRORS, UnpackLimitError, UnsafeXMLError, check_zip
 
 CGCS2000 = "EPSG:4490"
 CGCS2000_EPSG = 4490
-#: Default upper bound for one uploaded vector file (all parts together, uncompressed).
-DEFAULT_MAX_BYTES = 200_000_000
+#: Default upper bound for one uploaded vector file (all parts together, uncompressed; see geo.unpack).
+DEFAULT_MAX_BYTES = MAX_INFLATED_BYTES
 
 Source = str | Path | bytes | Mapping[str, bytes]
 Offset = Literal["auto", "none", "gcj02", "bd09"]
@@ -135,18 +144,14 @@ def _zip_name(info: zipfile.ZipInfo) -> str:
 
 
 def _unzip(data: bytes, name: str, max_bytes: int) -> dict[str, bytes]:
+    """Members of a zip upload, each inflated through a counting stream before it is kept (:mod:`geo.unpack`)."""
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = [i for i in zf.infolist() if not i.is_dir() and not Path(i.filename).name.startswith(".")]
         infos = [i for i in infos if "__MACOSX" not in i.filename]
-        total = sum(i.file_size for i in infos)
-        if total > max_bytes:
-            raise FileTooLargeError(name, total, max_bytes)
+        check_zip(zf, name, limit=max_bytes, members=infos)
         return {_zip_name(i): zf.read(i) for i in infos}
-    except (
-        zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError,
-        IndexError, KeyError, OverflowError, struct.error,
-    ) as exc:
+    except ZIP_ERRORS as exc:
         # a damaged central directory surfaces as any of these from zipfile
         raise CorruptFileError(name, f"压缩包无法解压：{type(exc).__name__}") from None
     except ValueError as exc:
@@ -213,11 +218,12 @@ def _read_shapefile(parts: dict[str, bytes], name: str, layer: str | None, encod
     else:
         stem = stems[0]
     exts = by_ext[stem]
+    shp = f"{stem}.shp" if Path(name).name.lower() == f"{stem}.shp".lower() else f"{name}/{stem}.shp"  # archive/member
     for required in (".shx", ".dbf"):
         if required not in exts:
-            raise MissingPartError(f"{stem}.shp", required)
+            raise MissingPartError(shp, required)
     if not exts[".shp"].startswith(_SHP_MAGIC):
-        raise CorruptFileError(f"{stem}.shp", ".shp 文件头无效")
+        raise CorruptFileError(shp, ".shp 文件头无效")
     cpg = exts[".cpg"].decode("ascii", "replace") if ".cpg" in exts else None
     if encoding:
         try:
@@ -230,7 +236,7 @@ def _read_shapefile(parts: dict[str, bytes], name: str, layer: str | None, encod
     with tempfile.TemporaryDirectory(prefix="ingest_") as tmp:
         for ext, data in exts.items():
             (Path(tmp) / f"layer{ext}").write_bytes(data)
-        gdf = _pyogrio_read(str(Path(tmp) / "layer.shp"), f"{stem}.shp", encoding=_gdal_encoding(codec))
+        gdf = _pyogrio_read(str(Path(tmp) / "layer.shp"), shp, encoding=_gdal_encoding(codec))
         declared = ".prj" in exts
     warnings = [f"属性表编码：{_codec_label(codec)}（{note}）"]
     if ".prj" in exts and gdf.crs is None:
@@ -420,13 +426,19 @@ def is_ovital(data: bytes, name: str) -> bool:
     return b"ovital" in head.lower() or "奥维".encode() in head
 
 
-def _read_kml(data: bytes, name: str) -> _Raw:
-    if b"<!DOCTYPE" in data[:4096].upper() or b"<!ENTITY" in data.upper():
-        raise CorruptFileError(name, "KML 含 DOCTYPE/ENTITY 声明，为安全起见拒绝读取")
+def _read_kml(data: bytes, name: str, member: str | None = None) -> _Raw:
+    if len(data) > MAX_KML_BYTES:
+        raise UnpackLimitError(name, MAX_KML_BYTES, member, what="KML 文档" if member is None else "解压后 KML 文档")
     try:
-        root = ET.fromstring(data)
-    except (ET.ParseError, LookupError, ValueError) as exc:  # LookupError: an unknown declared encoding
-        raise CorruptFileError(name, f"KML 不是合法的 XML（{exc}）") from None
+        root = DefusedET.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException:  # DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+        raise UnsafeXMLError(name, member) from None
+    except ET.ParseError as exc:
+        line, col = getattr(exc, "position", (0, 0))
+        where = f"第 {line} 行第 {col + 1} 列附近"
+        raise CorruptFileError(name, f"KML 不是合法的 XML（{where}格式错误或文件不完整）") from None
+    except (LookupError, ValueError):  # LookupError: an unknown declared encoding
+        raise CorruptFileError(name, "KML 不是合法的 XML（声明的文字编码无法识别）") from None
     rows: list[dict[str, Any]] = []
     skipped = _walk_kml(root, [], name, rows) if _local(root.tag) == "kml" else 0
     if _local(root.tag) != "kml":
@@ -444,7 +456,7 @@ def _read_kml(data: bytes, name: str) -> _Raw:
 def _read_kmz(members: dict[str, bytes], name: str) -> _Raw:
     kmls = sorted(n for n in members if n.lower().endswith((".kml", ".ovkml")))
     doc = next((n for n in kmls if Path(n).name.lower() == "doc.kml"), kmls[0])
-    raw = _read_kml(members[doc], name)
+    raw = _read_kml(members[doc], name, doc)
     if Path(name).suffix.lower() == ".ovkmz":
         raw.default_offset = "gcj02"
     raw.fmt = "KMZ"
@@ -483,9 +495,10 @@ def _read_raw(parts: dict[str, bytes], name: str, layer: str | None, encoding: s
     elif kind == "shp":
         raise MissingPartError(name, ".shx")
     elif ext in (".zip", ".kmz", ".ovkmz"):
-        raise CorruptFileError(name, "扩展名为压缩包，但内容不是有效的 zip 文件")
+        what = f"，内容是 {label}" if (label := content_kind(data)) else ""
+        raise CorruptFileError(name, f"扩展名为压缩包，但内容不是有效的 zip 文件{what}")
     else:
-        raise UnsupportedFormatError(name)
+        raise UnsupportedFormatError(name, f"内容是 {label}" if (label := content_kind(data)) else "")
     expected = _EXT_FORMAT.get(ext)
     if expected is not None and expected != kind and kind != "zip" and kind != "shp":
         raw.warnings.append(f"文件扩展名“{ext}”与实际内容（{raw.fmt}）不符，已按实际内容读取")

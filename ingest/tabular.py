@@ -214,7 +214,8 @@ def _openpyxl_rows(data: bytes, name: str, sheet: str | None, *, data_only: bool
         wb.close()
 
 
-def _openpyxl_errors() -> tuple[type[Exception], ...]:
+def openpyxl_errors() -> tuple[type[Exception], ...]:
+    """What openpyxl (and pandas on top of it) raise for a damaged workbook."""
     from xml.etree.ElementTree import ParseError
 
     from openpyxl.utils.exceptions import InvalidFileException
@@ -251,7 +252,7 @@ def _read_xlsx_careful(data: bytes, name: str, sheet: str | None) -> Table:
         raise
     except DefusedXmlException:
         raise TableReadError(name, "XML 含 DOCTYPE/ENTITY 声明，可能是实体扩展攻击，为安全起见拒绝读取") from None
-    except _openpyxl_errors() as exc:
+    except openpyxl_errors() as exc:
         raise not_a_table(name, f"工作簿内容损坏：{type(exc).__name__}") from None
     return Table(name, title, "xlsx", _trim(rows), missing, len(formulas))
 
@@ -259,7 +260,8 @@ def _read_xlsx_careful(data: bytes, name: str, sheet: str | None) -> Table:
 # --- xls ----------------------------------------------------------------------------------------------------
 
 
-def _xls_errors() -> tuple[type[Exception], ...]:
+def xls_errors() -> tuple[type[Exception], ...]:
+    """What xlrd raises for a damaged .xls workbook."""
     import struct
 
     import xlrd
@@ -295,7 +297,7 @@ def _read_xls(data: bytes, name: str, sheet: str | None) -> Table:
             rows.append(vals)
     except TableReadError:
         raise
-    except _xls_errors() as exc:
+    except xls_errors() as exc:
         raise not_a_table(name, f".xls 工作簿已损坏：{type(exc).__name__}") from None
     return Table(name, title, "xls", _trim(rows))
 

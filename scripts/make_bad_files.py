@@ -325,7 +325,7 @@ def kml_files() -> None:
         '<kml xmlns="http://www.opengis.net/kml/2.2"><Document><name>&b;</name></Document></kml>\n',
         encoding="utf-8",
     )
-    entry(p, "vector", "raise", error="CorruptFileError", message="DOCTYPE")
+    entry(p, "vector", "raise", error="UnsafeXMLError", message="DOCTYPE")
 
     p = BAD / "broken.kml"
     p.write_text(KML_HEAD.format("坏") + "<Placemark><name>x</name><Point><coordinates>115.8", encoding="utf-8")
@@ -658,6 +658,79 @@ def sheet_files() -> None:
     entry(p, "sheet", "raise", error="TableReadError", message="不是")
 
 
+# --- files that are no table / no vector file at all, and small bombs (issue 11 items 2 and 9) ---------------
+
+#: Every reader of user files: the two ingest parsers, the store's task/measurement table reader, read_vector.
+TABLE_PARSERS = ("sheet", "register", "tasks")
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00" + bytes(200)
+PLAIN_TEXT = "工作周报\n本周完成了三次巡查，详见附件。\n".encode()
+
+
+def _raise_all(p: Path, table: tuple[str, str, str] | None, vector: tuple[str, str] | None) -> None:
+    """Entries for one file: ``table`` = (ingest error, store error, message), ``vector`` = (error, message)."""
+    if table is not None:
+        ingest_error, store_error, message = table
+        for parser in TABLE_PARSERS:
+            error = store_error if parser == "tasks" else ingest_error
+            entry(p, parser, "raise", error=error, message=message)
+    if vector is not None:
+        entry(p, "vector", "raise", error=vector[0], message=vector[1])
+
+
+def unreadable_files() -> None:
+    from tests.ingest import bombs  # the in-memory bomb builders of the tests (deterministic bytes)
+
+    p = BAD / "empty.csv"
+    p.write_bytes(b"")
+    _raise_all(p, ("TableReadError", "StoreError", "为空"), ("EmptyFileError", "为空"))
+
+    for ext in (".csv", ".xlsx"):
+        p = BAD / f"picture_png{ext}"
+        p.write_bytes(PNG)
+        what = "不是表格文件（内容是 PNG 图片）" if ext == ".csv" else "不是有效的 Excel 文件（内容是 PNG 图片）"
+        _raise_all(p, ("TableReadError", "StoreError", what), ("UnsupportedFormatError", "PNG 图片"))
+    p = BAD / "picture_png.kmz"
+    p.write_bytes(PNG)
+    _raise_all(p, ("TableReadError", "StoreError", "PNG 图片"), ("CorruptFileError", "不是有效的 zip 文件"))
+
+    for ext in (".xlsx", ".xls"):
+        p = BAD / f"text_renamed{ext}"
+        p.write_bytes(PLAIN_TEXT)
+        _raise_all(p, ("TableReadError", "StoreError", "不是有效的 Excel 文件"), ("UnsupportedFormatError", "无法识别"))
+    for ext in (".zip", ".kmz"):
+        p = BAD / f"text_renamed{ext}"
+        p.write_bytes(PLAIN_TEXT)
+        _raise_all(p, ("TableReadError", "StoreError", "不是表格文件"), ("CorruptFileError", "不是有效的 zip 文件"))
+
+    workbook = bombs.small_xlsx([["点位编号", "日期", "监测项目", "监测值"], ["W-01", "2026-10-15", "氨氮", "0.2"]])
+    p = BAD / "truncated.xlsx"
+    p.write_bytes(workbook[: len(workbook) // 2])
+    _raise_all(p, ("TableReadError", "StoreError", "不是有效的 Excel 文件"), ("CorruptFileError", "压缩包"))
+    p = BAD / "truncated_shp.zip"
+    p.write_bytes((BAD / "gk_cm117_plain.zip").read_bytes()[:700])
+    _raise_all(p, ("TableReadError", "StoreError", "不是表格文件"), ("CorruptFileError", "压缩包"))
+
+    # zip directory that understates a member's size: the counting stream notices, whatever the header says
+    sheet = bombs.deflate(bombs.SHEET_HEAD + bombs.inline_row(1, ["点位编号", "日期"]) + b" " * 5000 + bombs.SHEET_TAIL)
+    p = BAD / "lying_header.xlsx"
+    p.write_bytes(bombs.xlsx_of(sheet, declared={"xl/worksheets/sheet1.xml": 100}))
+    _raise_all(p, ("TableReadError", "StoreError", "不是有效的 Excel 文件"), None)
+    kml = KML_HEAD.format("谎报") + placemark("点一", *INSIDE[0], {}) + "</Document></kml>\n" + " " * 5000
+    p = BAD / "lying_header.kmz"
+    p.write_bytes(bombs.lying({"doc.kml": bombs.deflate(kml.encode())}, "doc.kml", 100))
+    _raise_all(p, None, ("CorruptFileError", "压缩包"))
+
+    p = BAD / "entity_bomb.xlsx"
+    p.write_bytes(bombs.xlsx_entity_bomb())
+    _raise_all(p, ("TableReadError", "StoreError", "DOCTYPE/ENTITY"), None)
+    p = BAD / "entity_bomb.kmz"
+    write_zip(p, {"doc.kml": (BAD / "entity_bomb.kml").read_bytes()})
+    _raise_all(p, None, ("UnsafeXMLError", "DOCTYPE/ENTITY"))
+    p = BAD / "extent_bomb.xlsx"
+    p.write_bytes(bombs.xlsx_extent_bomb())
+    _raise_all(p, ("TableReadError", "StoreError", "1048576 行 × 16384 列"), None)
+
+
 def main() -> None:
     for d in (BAD, GOOD):
         if d.exists():
@@ -667,6 +740,7 @@ def main() -> None:
     good_files()
     register_files()
     sheet_files()
+    unreadable_files()
     (DATA / "manifest.json").write_text(json.dumps(MANIFEST, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     total = sum(p.stat().st_size for p in DATA.rglob("*") if p.is_file())
     files = len({m["file"] for m in MANIFEST})

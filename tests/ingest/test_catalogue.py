@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +12,14 @@ import pandas as pd
 import pytest
 
 import geo.errors
+import geo.unpack
 import ingest.errors
+import store.errors
 from geo.io import read_vector
 from ingest.errors import IMPORT_ERRORS, ImportRefusedError, ImportResult
 from ingest.registers import parse_register
 from ingest.sheets import parse_sheet
+from store.ingest import LoadedFile, read_table
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 MANIFEST: list[dict[str, Any]] = json.loads((DATA / "manifest.json").read_text(encoding="utf-8"))
@@ -26,9 +30,18 @@ def _id(e: dict[str, Any]) -> str:
     return f"{e['file']}[{kw}]" if kw else e["file"]
 
 
-def _run(e: dict[str, Any]) -> gpd.GeoDataFrame | ImportResult:
+def _error_class(name: str) -> type[Exception]:
+    for module in (geo.errors, geo.unpack, ingest.errors, store.errors):
+        if hasattr(module, name):
+            return getattr(module, name)
+    raise AssertionError(f"unknown error class {name}")
+
+
+def _run(e: dict[str, Any]) -> gpd.GeoDataFrame | ImportResult | pd.DataFrame:
     path = DATA / e["file"]
     kw = dict(e.get("kwargs", {}))
+    if e["parser"] == "tasks":  # the store's reader of task and measurement sheets (the upload's bytes)
+        return read_table(LoadedFile(path.name, path.read_bytes()))
     if e["parser"] == "vector":
         return read_vector(path, **kw)
     if e["parser"] == "register":
@@ -47,6 +60,10 @@ def _warnings(out: gpd.GeoDataFrame | ImportResult) -> list[str]:
 def test_catalogue_is_big_enough_and_small() -> None:
     files = {e["file"] for e in MANIFEST}
     assert len([f for f in files if f.startswith("bad/")]) >= 30
+    parsers = {(e["file"], e["parser"]) for e in MANIFEST}
+    for unreadable in ("bad/empty.csv", "bad/picture_png.xlsx", "bad/text_renamed.xlsx", "bad/text_renamed.xls",
+                       "bad/text_renamed.zip", "bad/text_renamed.kmz", "bad/truncated.xlsx"):
+        assert {p for f, p in parsers if f == unreadable} == {"sheet", "register", "tasks", "vector"}, unreadable
     assert sum((DATA / f).stat().st_size for f in files) < 1_000_000
     assert {e["expect"] for e in MANIFEST} == {"ok", "refused", "raise"}
 
@@ -54,11 +71,14 @@ def test_catalogue_is_big_enough_and_small() -> None:
 @pytest.mark.parametrize("e", MANIFEST, ids=_id)
 def test_catalogue_entry(e: dict[str, Any]) -> None:
     if e["expect"] == "raise":
-        cls = getattr(geo.errors, e["error"], None) or getattr(ingest.errors, e["error"])
-        with pytest.raises(cls) as info:
+        with pytest.raises(_error_class(e["error"])) as info:
             _run(e)
-        assert e["message"] in str(info.value)
-        assert isinstance(info.value, IMPORT_ERRORS)
+        message = str(info.value)
+        assert e["message"] in message
+        assert re.search(f"“{re.escape(Path(e['file']).name)}[”/]", message), "the message names the file"
+        assert message.count("\n") == 0, "one message, one line"
+        assert not re.search(r"[A-Za-z]{3,} [a-z]{3,} [a-z]{3,}", message), f"English library text: {message}"
+        assert isinstance(info.value, store.errors.StoreError if e["parser"] == "tasks" else IMPORT_ERRORS)
         return
     out = _run(e)
     if e["expect"] == "refused":
