@@ -28,6 +28,7 @@ from store import (
     User,
 )
 from store.sites import normalise_site
+from textsafe import md
 from ui.auth import can, current_user
 from ui.data import map_data
 from ui.imports import (
@@ -92,11 +93,8 @@ def _issues(issues: list[Any]) -> None:
 
 
 def _md(text: str) -> str:
-    """Text shown in markdown as text (no markup, no HTML)."""
-    out = text.replace("\\", "\\\\")
-    for ch in "*_`[]<>#|~$":
-        out = out.replace(ch, "\\" + ch)
-    return out
+    """Text shown in markdown as text (no markup, no HTML, no directives, no autolinks)."""
+    return md(text)
 
 
 def _store_error(exc: StoreError) -> None:
@@ -104,7 +102,7 @@ def _store_error(exc: StoreError) -> None:
         st.error("导入失败，未保存任何数据。")
         st.dataframe(problem_table(exc.file_name, exc.problems), hide_index=True, width="stretch")
     else:
-        st.error(str(exc))
+        st.error(md(exc))
 
 
 def _finish(message: str) -> None:
@@ -116,7 +114,7 @@ def _finish(message: str) -> None:
 def _confirm(label: str, blocked: bool, why: str) -> bool:
     if blocked:
         st.button(label, disabled=True, type="primary", key="import_confirm", help=why)
-        st.caption(f"“{label}”不可用：{why}")
+        st.caption(f"“{label}”不可用：{md(why)}")
         return False
     return st.button(label, type="primary", key="import_confirm")
 
@@ -144,7 +142,7 @@ def sheet_section(store: Store, user: User, data: bytes, name: str) -> None:
     try:
         result = _parse_sheet(data, name, form, dup, known, names)
     except IMPORT_ERRORS as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     meta = result.meta
     summary = sheet_summary(result.preview)
@@ -171,7 +169,7 @@ def sheet_section(store: Store, user: User, data: bytes, name: str) -> None:
         except (DuplicateImportError, PermissionDeniedError, StoreError) as exc:
             _store_error(exc)
         else:
-            _finish(f"已导入 {res.rows} 个监测值（第 {res.batch_id} 批，文件“{res.file_name}”）。")
+            _finish(f"已导入 {res.rows} 个监测值（第 {res.batch_id} 批，文件“{md(res.file_name)}”）。")
 
 
 # ---- site registers -----------------------------------------------------------------------------------------
@@ -193,7 +191,7 @@ def register_section(store: Store, user: User, data: bytes, name: str) -> None:
     try:
         result = _parse_register(data, name, coord)
     except IMPORT_ERRORS as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     frame = result.preview
     existing = store.list_sites()
@@ -244,7 +242,7 @@ def _store_register(store: Store, user: User, frame: gpd.GeoDataFrame, versions:
         register = gpd.GeoDataFrame(rows, geometry="geometry", crs=4490, index=frame.index)
         counts = store.import_sites(user, register, file_name=name, update_existing=True, expected_versions=versions)
     except StoreError as exc:
-        st.error(f"导入失败，未保存任何点位：{exc}")
+        st.error(f"导入失败，未保存任何点位：{md(exc)}")
         return
     _finish(f"已新增 {counts['created']} 个点位，更新 {counts['updated']} 个点位。")
 
@@ -265,9 +263,9 @@ def boundary_section(store: Store, user: User, data: bytes, name: str, layer: st
         gdf = _read_boundary(data, name, chosen[0] if chosen else None, chosen[1] if chosen else False)
     except CRSNotDeterminedError as exc:
         proposals = exc.proposals
-        st.warning(exc.reason + "。请根据坐标数值推测的结果确认坐标系：")
+        st.warning(md(exc.reason) + "。请根据坐标数值推测的结果确认坐标系：")
         if not proposals:
-            st.error(str(exc))
+            st.error(md(exc))
             return
         pick = st.radio("源坐标系", range(len(proposals)), key=f"{key}_pick",
                         format_func=lambda i: proposals[i].describe())
@@ -276,13 +274,14 @@ def boundary_section(store: Store, user: User, data: bytes, name: str, layer: st
             st.rerun()
         return
     except GeoError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     a = gdf.attrs
-    st.markdown(f"**识别结果**：{a.get('format')}，{a.get('feature_count')} 个要素；源坐标系 {a.get('source_crs')}"
-                + (f"；属性表编码 {a.get('encoding')}" if a.get("encoding") else ""))
+    st.markdown(f"**识别结果**：{md(a.get('format'))}，{a.get('feature_count')} 个要素；"
+                f"源坐标系 {md(a.get('source_crs'))}"
+                + (f"；属性表编码 {md(a.get('encoding'))}" if a.get("encoding") else ""))
     for w in a.get("warnings", []):
-        st.info(w)
+        st.info(md(w))
     cols = attribute_columns(gdf)
     if not cols:
         st.error("文件没有属性字段，无法确定各要素的名称")
@@ -303,11 +302,11 @@ def boundary_section(store: Store, user: User, data: bytes, name: str, layer: st
         current = set(map_data().townships["name"].astype(str))
         missing = sorted(current - set(names))
         if missing:
-            st.info(f"新边界中没有这些原有乡镇（街道）名称：{'、'.join(missing)}；点位的乡镇归属按名称匹配，请核对。")
+            st.info(f"新边界中没有这些原有乡镇（街道）名称：{md('、'.join(missing))}；点位的乡镇归属按名称匹配，请核对。")
     st_folium(preview_map(gdf, context=map_data().district if layer != "district" else None), height=380,
               returned_objects=[], key=f"imp_map_{layer}")
     if blank:
-        st.error(f"第 {'、'.join(map(str, blank[:20]))} 个要素的名称字段“{name_field}”为空")
+        st.error(f"第 {'、'.join(map(str, blank[:20]))} 个要素的名称字段“{md(name_field)}”为空")
     label = "乡镇（街道）边界" if layer == "townships" else "行政区界"
     if _confirm(f"确认以此文件替换{label}", bool(blank), "有要素缺少名称"):
         note = f"正式边界：{name}"
@@ -318,7 +317,7 @@ def boundary_section(store: Store, user: User, data: bytes, name: str, layer: st
         except StoreError as exc:
             _store_error(exc)
         else:
-            _finish(f"已用“{name}”替换{label}（{len(gdf)} 个要素），原版本保留在历史中；"
+            _finish(f"已用“{md(name)}”替换{label}（{len(gdf)} 个要素），原版本保留在历史中；"
                     "地图上的“示意边界”标记随之取消。")
 
 
@@ -332,7 +331,7 @@ def tasks_section(store: Store, user: User, data: bytes, name: str) -> None:
     try:
         table = read_table(LoadedFile(name, data))
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     st.markdown(f"**识别结果**：{len(table)} 行；列：{_md('、'.join(map(str, table.columns)))}")
     st.caption("必需列：task_id、title、origin（inspection/complaint/inspection_central）、opened；"
