@@ -149,7 +149,10 @@ def _unzip(data: bytes, name: str, max_bytes: int) -> dict[str, bytes]:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = [i for i in zf.infolist() if not i.is_dir() and not Path(i.filename).name.startswith(".")]
         infos = [i for i in infos if "__MACOSX" not in i.filename]
-        check_zip(zf, name, limit=max_bytes, members=infos)
+        check_zip(zf, name, limit=max_bytes, members=infos)  # from here on the directory's sizes are true
+        for i in infos:
+            if i.filename.lower().endswith((".kml", ".ovkml")) and i.file_size > MAX_KML_BYTES:
+                raise UnpackLimitError(name, MAX_KML_BYTES, i.filename, what="解压后 KML 文档")
         return {_zip_name(i): zf.read(i) for i in infos}
     except ZIP_ERRORS as exc:
         # a damaged central directory surfaces as any of these from zipfile

@@ -10,7 +10,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import re
+import warnings
 import zlib
 from collections.abc import Set
 from dataclasses import dataclass
@@ -119,9 +119,6 @@ def _read_xls(data: bytes, name: str) -> pd.DataFrame:
         raise not_a_table(name, f".xls 工作簿已损坏：{type(exc).__name__}") from None
 
 
-_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
-
-
 def _read_csv(data: bytes, name: str) -> pd.DataFrame:
     try:
         text = data.decode("utf-8-sig")
@@ -138,16 +135,28 @@ def _read_csv(data: bytes, name: str) -> pd.DataFrame:
     if lines * cols > MAX_CELLS:  # the frame pandas would build: every line padded to the header's width
         raise CellLimitError(name, lines, cols)
     try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        with warnings.catch_warnings():
+            # a first data row wider than the header would silently become the index (shifting every column)
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, index_col=False)
     except pd.errors.EmptyDataError:
         raise TableReadError(name, "文件中没有表头行") from None
-    except pd.errors.ParserError as exc:
-        m = _FIELDS.search(str(exc))
-        if m:
-            want, line, saw = m.groups()
-            raise TableReadError(name, f"第 {line} 行有 {saw} 列，多于表头的 {want} 列"
-                                       "（文字中的英文逗号须加引号，或另存为 .xlsx）") from None
-        raise TableReadError(name, "CSV 格式错误，无法按逗号分隔的表格读取（请检查引号是否成对）") from None
+    except (pd.errors.ParserWarning, pd.errors.ParserError):
+        raise TableReadError(name, _csv_shape_problem(text)) from None
+
+
+def _csv_shape_problem(text: str) -> str:
+    """What pandas could not read: the first row wider than the header, or unbalanced quotes."""
+    try:
+        reader = csv.reader(io.StringIO(text))
+        width = len(next(reader, []))
+        for line, row in enumerate(reader, start=2):
+            if len(row) > width:
+                return (f"第 {line} 行有 {len(row)} 列，多于表头的 {width} 列"
+                        "（文字中的英文逗号须加引号，或另存为 .xlsx）")
+    except csv.Error:
+        pass
+    return "CSV 格式错误，无法按逗号分隔的表格读取（请检查引号是否成对）"
 
 
 def require_columns(df: pd.DataFrame, needed: tuple[str, ...], file_name: str) -> None:

@@ -7,8 +7,11 @@ size is ``chunk * n``.  Zip files are written by hand so that a member's declare
 
 from __future__ import annotations
 
+import contextlib
+import resource
 import struct
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 MB = 1_000_000
@@ -187,3 +190,18 @@ def shp_zip_bomb(inflated: int = 1000 * MB) -> bytes:
 def lying(archive_members: dict[str, Deflated], name: str, size: int) -> bytes:
     """A zip whose central directory declares ``size`` for member ``name`` (far below the truth)."""
     return zip_of(archive_members, {name: size})
+
+
+@contextlib.contextmanager
+def address_space_cap(extra: int = 1_500_000_000) -> Iterator[None]:
+    """Cap this process's address space at its current size + ``extra`` for the block (a regression then
+    raises MemoryError instead of exhausting the machine); the previous soft limit is restored after."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    with open("/proc/self/status") as fh:
+        vm = next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmSize:"))
+    cap = vm + extra if hard == resource.RLIM_INFINITY else min(vm + extra, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
