@@ -12,7 +12,7 @@ import streamlit as st
 from store import ConcurrentEditError, Role, Store, StoreError, User
 from store.auditlog import ACTION_LABEL
 from textsafe import md
-from ui.auth import can, current_user
+from ui.auth import can, current_user, password_form
 from ui.guard import clear_caches_button
 from ui.imports import audit_filters, audit_table, export_name, role_label, users_table
 from ui.store import get_store
@@ -43,19 +43,9 @@ def _done(message: str) -> None:
 
 def my_password(store: Store, user: User) -> None:
     """Change one's own password (any role)."""
-    with st.expander("修改我的密码"), st.form("my_password", clear_on_submit=True):
-        new = st.text_input("新密码（至少 8 个字符）", type="password", key="pw_new")
-        again = st.text_input("再次输入新密码", type="password", key="pw_again")
-        if st.form_submit_button("修改密码"):
-            if new != again:
-                st.error("两次输入的新密码不一致")
-                return
-            try:
-                store.set_password(user, user.username, new)
-            except StoreError as exc:
-                st.error(md(exc))
-            else:
-                st.success("密码已修改，下次登录请使用新密码。")
+    with st.expander("修改我的密码"):
+        if password_form(store, user, "my_password"):
+            st.success("密码已修改，下次登录请使用新密码。")
 
 
 my_password(store, user)

@@ -17,9 +17,10 @@ from briefing.errors import BriefingError
 from compliance import indicators as ind
 from compliance.errors import ComplianceError
 from compliance.periods import compare_statuses, parse_period, period_end, period_label
-from compliance.sites import KIND_LABELS, assess_all, default_as_of
-from compliance.status import PROBLEM_STATUSES, STATUS_STYLE, SiteStatus, Status, status_color
+from compliance.sites import assess_all, default_as_of
+from compliance.status import SiteStatus, Status, status_color
 from geo.dataset import Dataset, map_features
+from service import rank_problems
 
 TITLE = "柴桑区生态环境简报"
 DATA_SOURCE = "柴桑区生态环境局“柴桑生态环境一张图”（监测数据、站点台账、整改任务、项目进度）"
@@ -199,34 +200,13 @@ def short(text: str, limit: int = 60) -> str:
     return head if len(head) <= limit else head[: limit - 1] + "…"
 
 
-def _severity(st: SiteStatus) -> float:
-    mult = [b.multiple for b in st.basis if b.multiple is not None]
-    days = st.detail.get("days_overdue") if isinstance(st.detail, dict) else None
-    extra = float(days) / 1000.0 if isinstance(days, (int, float)) else 0.0
-    return float(max(mult, default=0.0)) + extra
-
-
 def ranked_problems(features: pd.DataFrame, statuses: Mapping[str, SiteStatus]) -> pd.DataFrame:
-    """Problem features, worst first: status order, then exceedance multiple / days overdue, township, name.
+    """Problem features in the one severity order of :func:`service.rank_problems`, explanations cut to 200.
 
     Columns: 序号, 状态, 名称, 类型, 乡镇, 说明, site_id, status.
     """
-    rows = []
-    for f in features.to_dict("records"):
-        st = statuses.get(str(f["site_id"]))
-        if st is None or st.status not in PROBLEM_STATUSES:
-            continue
-        rows.append({
-            "状态": st.label, "名称": str(f["name"]), "类型": KIND_LABELS.get(str(f["kind"]), str(f["kind"])),
-            "乡镇": str(f.get("township") or ""), "说明": short(st.explanation, 200), "site_id": str(f["site_id"]),
-            "status": st.status.value, "_o": STATUS_STYLE[st.status].order, "_s": -_severity(st),
-        })
-    cols = ["序号", "状态", "名称", "类型", "乡镇", "说明", "site_id", "status"]
-    if not rows:
-        return pd.DataFrame(columns=cols)
-    out = pd.DataFrame(rows).sort_values(["_o", "_s", "乡镇", "名称"]).reset_index(drop=True)
-    out["序号"] = range(1, len(out) + 1)
-    return out[cols]
+    out = rank_problems(features, statuses)
+    return out.assign(说明=out["说明"].map(lambda text: short(text, 200)))
 
 
 # --------------------------------------------------------------------------------------------- projects

@@ -174,26 +174,3 @@ def assess_all(
         raise ValueError(f"任务编号与点位编号重复：{', '.join(sorted(clash))}")
     out.update(assess_tasks(tasks, as_of=as_of))
     return out
-
-
-def problem_list(features: pd.DataFrame, statuses: Mapping[str, SiteStatus]) -> pd.DataFrame:
-    """Features whose status is a problem (超标, 预警, 滞后, 逾期, 无数据, 数据过期), worst first."""
-    from compliance.status import PROBLEM_STATUSES, STATUS_STYLE
-
-    rows = []
-    for f in features.to_dict("records"):
-        st = statuses.get(str(f["site_id"]))
-        if st is None or st.status not in PROBLEM_STATUSES:
-            continue
-        rows.append({
-            "状态": st.label,
-            "名称": f["name"],
-            "类型": KIND_LABELS.get(str(f["kind"]), str(f["kind"])),
-            "乡镇": f.get("township") or "",
-            "说明": st.explanation,
-            "_order": STATUS_STYLE[st.status].order,
-        })
-    columns = ["状态", "名称", "类型", "乡镇", "说明"]
-    if not rows:
-        return pd.DataFrame(columns=columns)
-    return pd.DataFrame(rows).sort_values(["_order", "乡镇", "名称"])[columns].reset_index(drop=True)

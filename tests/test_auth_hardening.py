@@ -95,8 +95,8 @@ def test_generated_admin_password_never_reaches_a_page_and_must_be_changed(fresh
     assert "请先修改密码" in [t.value for t in at.title]
     assert "页面内容已显示" not in shown  # only the change-password form, nothing of the app
 
-    at.text_input(key="auth_new_pw").input("admin-chose-this-1")
-    at.text_input(key="auth_new_pw_again").input("admin-chose-this-1")
+    at.text_input(key="auth_must_change_new").input("admin-chose-this-1")
+    at.text_input(key="auth_must_change_again").input("admin-chose-this-1")
     at.button[[b.label for b in at.button].index("修改密码")].click().run()
     assert not at.exception
     assert "页面内容已显示" in _all_output(at)
@@ -113,8 +113,8 @@ def test_forced_change_refuses_a_mismatch_and_keeps_the_gate(fresh_data_dir: Pat
     at.text_input[0].input("admin")
     at.text_input[1].input(_password_from_file(fresh_data_dir))
     at.button[0].click().run()
-    at.text_input(key="auth_new_pw").input("first-try-pass-1")
-    at.text_input(key="auth_new_pw_again").input("other-try-pass-2")
+    at.text_input(key="auth_must_change_new").input("first-try-pass-1")
+    at.text_input(key="auth_must_change_again").input("other-try-pass-2")
     at.button[[b.label for b in at.button].index("修改密码")].click().run()
     assert "两次输入的新密码不一致" in [e.value for e in at.error]
     assert "页面内容已显示" not in _all_output(at)

@@ -13,6 +13,7 @@ import streamlit as st
 
 import config
 from store import AuthenticationError, Role, Store, StoreError, User
+from textsafe import md
 
 _KEY = "auth_user"
 _REFUSED = "auth_refused_identity"
@@ -106,20 +107,27 @@ def _login_form(store: Store) -> None:
 def _forced_password_change(store: Store, user: User) -> None:
     st.title("请先修改密码")
     st.warning("您的密码是系统生成或由管理员重置的。为账号安全，须先设置新密码，之后才能使用本系统。")
-    with st.form("auth_must_change", clear_on_submit=True):
-        new = st.text_input("新密码（至少 8 个字符）", type="password", key="auth_new_pw")
-        again = st.text_input("再次输入新密码", type="password", key="auth_new_pw_again")
-        if st.form_submit_button("修改密码"):
-            if new != again:
-                st.error("两次输入的新密码不一致")
-                return
-            try:
-                store.set_password(user, user.username, new)
-            except StoreError as exc:
-                st.error(str(exc))
-                return
-            st.session_state[_KEY] = store.get_user(user.username)
-            st.rerun()
+    if password_form(store, user, "auth_must_change"):
+        st.session_state[_KEY] = store.get_user(user.username)
+        st.rerun()
+
+
+def password_form(store: Store, user: User, key: str) -> bool:
+    """The change-my-password form (new password twice); True once the store accepted the change."""
+    with st.form(key, clear_on_submit=True):
+        new = st.text_input("新密码（至少 8 个字符）", type="password", key=f"{key}_new")
+        again = st.text_input("再次输入新密码", type="password", key=f"{key}_again")
+        if not st.form_submit_button("修改密码"):
+            return False
+    if new != again:
+        st.error("两次输入的新密码不一致")
+        return False
+    try:
+        store.set_password(user, user.username, new)
+    except StoreError as exc:
+        st.error(md(exc))
+        return False
+    return True
 
 
 # ---- reverse proxy --------------------------------------------------------------------------------------------

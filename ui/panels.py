@@ -15,8 +15,9 @@ from compliance import air, water
 from compliance.params import param_name
 from compliance.periods import months_between, period_label
 from compliance.rollup import task_kpi, water_kpi
-from compliance.sites import KIND_LABELS, problem_list
+from compliance.sites import KIND_LABELS
 from compliance.status import STATUS_STYLE, SiteStatus, Status, status_color, water_class_label
+from service import rank_problems
 from textsafe import html_text, md
 from ui.data import MapData
 
@@ -273,7 +274,8 @@ def kpi_strip(data: MapData, table: pd.DataFrame) -> None:
 
 def problem_table(data: MapData, statuses: Mapping[str, SiteStatus] | None = None) -> None:
     """Table of every problem feature with its explanation."""
-    table = problem_list(data.features, data.statuses if statuses is None else statuses)
+    ranked = rank_problems(data.features, data.statuses if statuses is None else statuses)
+    table = ranked[["状态", "名称", "类型", "乡镇", "说明"]]
     st.subheader(f"需关注的问题（{len(table)}）")
     if table.empty:
         st.info("当前没有超标、预警、滞后、逾期或缺数据的点位。")

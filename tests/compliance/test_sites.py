@@ -8,8 +8,9 @@ import json
 import pandas as pd
 import pytest
 
-from compliance.sites import assess_all, assess_sites, default_as_of, problem_list
+from compliance.sites import assess_all, assess_sites, default_as_of
 from compliance.status import Status
+from service import rank_problems
 
 AS_OF = dt.date(2026, 10, 31)
 
@@ -73,7 +74,7 @@ def test_tasks_are_assessed_and_ids_must_not_clash() -> None:
 def test_problem_list_keeps_problems_worst_first() -> None:
     m = pd.concat([water("2026-10-10", 0.28), air("2026-10-31", 30)])
     statuses = assess_sites(register(), m, as_of=AS_OF)
-    table = problem_list(register(), statuses)
+    table = rank_problems(register(), statuses)
     assert list(table["名称"]) == ["河流断面", "污水厂", "示例项目"]
     assert list(table["状态"]) == ["超标", "无数据", "滞后"]
     assert table["说明"].iloc[0] == statuses["W1"].explanation
