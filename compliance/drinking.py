@@ -2,20 +2,26 @@
 
 For ``drinking_source`` sites, next to the Table 1 class: sulphate, chloride, nitrate (as N), iron and manganese,
 each against one limit (``tables/gb3838_2002_table2.csv``).  An undetected value whose detection limit is above
-the limit cannot be judged (无法判定，未评价), as in the rest of the engine.  Table 3 (80 specific items) is not
-in the app yet.  The codes (SO4, Cl, NO3N, Fe, Mn) are not yet in ``compliance.params.PARAMS``, so the importer
-does not accept them: adding them changes the importer's "unknown item" example (锰) and is left to the importer.
+the limit cannot be judged (无法判定，未评价), as in the rest of the engine.  :func:`site_status` joins them to the
+Table 1 status of the same (latest) sampling date: a Table 2 item above its limit makes the source 超标, one at or
+above the bureau's warning fraction of it makes a 达标 source 预警.  Table 3 (80 specific items, chosen locally) is
+not in the app: the reference gives no values for it.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+import pandas as pd
+
+from compliance import config, water
 from compliance.errors import UnknownParameterError
+from compliance.status import Basis, SiteStatus, Status
 from compliance.values import parse_value
 
 STANDARD = "GB 3838-2002 表2"
@@ -68,3 +74,73 @@ def assess_supplementary(values: Mapping[str, float | str]) -> tuple[Supplementa
         out.append(SupplementaryItem(param, r.value, lim, meets,
                                      f"{name} {r.display()} mg/L，限值 {lim:g}（{STANDARD}），{word}"))
     return tuple(out)
+
+
+RULE = "单一限值（集中式生活饮用水地表水源地补充项目）"
+
+
+def site_status(
+    samples: pd.DataFrame,
+    *,
+    water_body: str,
+    target: int | None,
+    freq: str | None,
+    as_of: dt.date,
+    warn_fraction: float = config.WARN_FRACTION_DEFAULT,
+    stale_after: Mapping[str, int] | None = None,
+    evaluate_lake_tn: bool = False,
+) -> SiteStatus:
+    """Status of a centralised drinking-water source: Table 1 class and Table 2 items of the latest sample."""
+    base = water.site_status(samples, water_body=water_body, target=target, freq=freq, as_of=as_of,
+                             warn_fraction=warn_fraction, stale_after=stale_after,
+                             evaluate_lake_tn=evaluate_lake_tn)
+    day = base.detail.get("sample_date")
+    if not isinstance(day, str):
+        return base
+    values = latest_table2_values(samples, as_of)
+    if not values:
+        return base
+    return join_supplementary(base, assess_supplementary(values), day, warn_fraction)
+
+
+def latest_table2_values(samples: pd.DataFrame, as_of: dt.date) -> dict[str, float | str]:
+    """Table 2 items of the latest sampling date on or before ``as_of`` (the date Table 1 is judged on)."""
+    if samples is None or len(samples) == 0:
+        return {}
+    keep = samples["value"].notna()
+    if "raw" in samples.columns:
+        keep |= samples["raw"].notna() & (samples["raw"].astype(str).str.strip() != "")
+    data = samples[keep]
+    data = data[pd.to_datetime(data["time"]).dt.date <= as_of]
+    if len(data) == 0:
+        return {}
+    _, values = water.latest_values(data)
+    limits = table2()
+    return {p: v for p, v in values.items() if p in limits}
+
+
+def join_supplementary(base: SiteStatus, items: tuple[SupplementaryItem, ...], day: str,
+                       warn_fraction: float) -> SiteStatus:
+    """The Table 1 status with the Table 2 items: explanation, basis and detail extended, status raised."""
+    exceed = [i for i in items if i.meets is False]
+    near = [i for i in items if i.meets and i.value >= round(warn_fraction * i.limit, 12)]
+    text = "；".join(i.explanation for i in items)
+    status, explanation = base.status, f"{base.explanation}；表2补充项目：{text}"
+    if exceed and base.status in (Status.GOOD, Status.WARN, Status.NODATA):
+        status = Status.EXCEED
+        explanation = f"{day}：补充项目超标（{STANDARD}）：{text}；表1：{base.explanation}"
+    elif near and base.status == Status.GOOD:
+        status = Status.WARN
+        pct = round(warn_fraction * 100)
+        explanation = (f"{day}：补充项目接近限值（达限值的 {pct}% 以上，预警为局内阈值，非国家标准）：{text}；"
+                       f"表1：{base.explanation}")
+    basis = base.basis + tuple(_basis(i) for i in items)
+    detail = dict(base.detail)
+    detail["supplementary"] = [{"parameter": i.param, "value": i.value, "limit": i.limit, "meets": i.meets,
+                                "explanation": i.explanation} for i in items]
+    return replace(base, status=status, explanation=explanation, basis=basis, detail=detail)
+
+
+def _basis(item: SupplementaryItem) -> Basis:
+    multiple = round((item.value - item.limit) / item.limit, 2) if item.meets is False else None
+    return Basis(item.param, item.value, "mg/L", item.limit, STANDARD, RULE, "表2限值", None, multiple)

@@ -50,6 +50,12 @@ PARAMS: dict[str, Param] = {
         _P("fecal_coliform", "粪大肠菌群", "个/L", ("water", "effluent")),
         _P("chla", "叶绿素a", "mg/m³", ("water",)),
         _P("SD", "透明度", "m", ("water",)),
+        # GB 3838-2002 Table 2: supplementary items for centralised drinking-water surface sources
+        _P("SO4", "硫酸盐", "mg/L", ("water",)),
+        _P("Cl", "氯化物", "mg/L", ("water",)),
+        _P("NO3N", "硝酸盐氮", "mg/L", ("water",)),
+        _P("Fe", "铁", "mg/L", ("water",)),
+        _P("Mn", "锰", "mg/L", ("water",)),
         _P("SS", "悬浮物", "mg/L", ("effluent",)),
         _P("animal_oil", "动植物油", "mg/L", ("effluent",)),
         _P("color", "色度", "稀释倍数", ("effluent",)),

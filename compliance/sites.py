@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from compliance import air, effluent, schedule, water
+from compliance import air, drinking, effluent, schedule, water
 from compliance.status import SiteStatus, Status
 
 # kind code -> Chinese name of its kind
@@ -74,7 +74,8 @@ def _assess_one(
 ) -> SiteStatus:
     kind = row["kind"]
     if kind in ("water_section", "drinking_source"):
-        return water.site_status(
+        evaluate = drinking.site_status if kind == "drinking_source" else water.site_status
+        return evaluate(
             samples,
             water_body=_str(row.get("water_body")) or "river",
             target=_int(row.get("target_class")),

@@ -520,7 +520,8 @@ def _replace(r: WaterAssessment, explanation: str) -> WaterAssessment:
 # --------------------------------------------------------------------------------------------- site status
 
 
-def _latest_values(samples: pd.DataFrame) -> tuple[dt.date, dict[str, float | str]]:
+def latest_values(samples: pd.DataFrame) -> tuple[dt.date, dict[str, float | str]]:
+    """The latest sampling date and its values (a text reading kept as text; repeats averaged as reported)."""
     times = pd.to_datetime(samples["time"])
     latest = times.max()
     day = samples[times == latest]
@@ -576,7 +577,7 @@ def site_status(
         data = data[pd.to_datetime(data["time"]).dt.date <= as_of]  # nothing after the evaluation date
     if len(data) == 0:
         return SiteStatus(Status.NODATA, "无数据：暂无地表水监测数据", (), {"water_class": None, "label": "无数据"})
-    day, values = _latest_values(data)
+    day, values = latest_values(data)
     r = assess(values, water_body=water_body, target=target, evaluate_lake_tn=evaluate_lake_tn)
     detail = _detail(r, day)
     age = (as_of - day).days

@@ -20,6 +20,7 @@ PINNED = {
     "WT": 1, "pH": 2, "DO": 1, "CODMn": 1, "COD": 0, "BOD5": 1, "NH3N": 3, "TP": 3, "TN": 2, "Cu": 3, "Zn": 3,
     "F": 3, "Se": 4, "As": 4, "Hg": 5, "Cd": 4, "Cr6": 3, "Pb": 3, "CN": 3, "phenol": 4, "oil": 2, "LAS": 3,
     "S2": 3, "fecal_coliform": 0, "chla": 1, "SD": 2,
+    "SO4": 1, "Cl": 1, "NO3N": 2, "Fe": 3, "Mn": 3,
 }
 QUARTER = ["2026-01-10", "2026-02-10", "2026-03-10"]
 

@@ -77,7 +77,7 @@ def test_param_names(name: str, code: str) -> None:
 
 
 def test_unknown_param_is_none() -> None:
-    assert resolve_param("锰") is None
+    assert resolve_param("钼") is None  # GB 3838 Table 3 item, not in the app
     assert resolve_param("") is None
 
 
