@@ -162,14 +162,18 @@ def sheet_section(store: Store, user: User, data: bytes, name: str) -> None:
         if overlap:
             st.warning(f"其中 {overlap} 个值（同一点位、日期、项目）库中已有记录；导入后两条并存。"
                        "如需替换原数据，请管理员先撤销原导入批次。")
-    if _confirm(f"确认导入 {summary['rows']} 个监测值", not result.ok or not summary["rows"],
-                "文件中仍有错误" if not result.ok else "没有可导入的数据"):
+    earlier = store.find_import(result.sha256) if result.sha256 else None
+    if earlier is not None:  # the same bytes again: the store refuses them, say so before the button
+        st.error(md(DuplicateImportError(name, earlier["id"], earlier["created_at"].strftime("%Y-%m-%d %H:%M"),
+                                         earlier["file_name"])))
+    if _confirm(f"确认导入 {summary['rows']} 个监测值", not result.ok or not summary["rows"] or earlier is not None,
+                "文件中仍有错误" if not result.ok else "没有可导入的数据" if not summary["rows"] else "此文件已导入过"):
         try:
-            res = store.import_measurements(user, result.data, file_name=name)
+            res = store.import_measurements(user, result)
         except (DuplicateImportError, PermissionDeniedError, StoreError) as exc:
             _store_error(exc)
         else:
-            _finish(f"已导入 {res.rows} 个监测值（第 {res.batch_id} 批，文件“{md(res.file_name)}”）。")
+            _finish(f"已导入 {res.rows} 个监测值（第 {res.batch_id} 批，文件“{md(res.file)}”）。")
 
 
 # ---- site registers -----------------------------------------------------------------------------------------
@@ -326,10 +330,10 @@ def boundary_section(store: Store, user: User, data: bytes, name: str, layer: st
 
 def tasks_section(store: Store, user: User, data: bytes, name: str) -> None:
     """Rectification tasks (tasks.csv columns): preview, then the store validates and stores all or nothing."""
-    from store.ingest import LoadedFile, read_table
+    from store.ingest import LoadedFile, read_frame
 
     try:
-        table = read_table(LoadedFile(name, data))
+        table = read_frame(LoadedFile(name, data))
     except StoreError as exc:
         st.error(md(exc))
         return

@@ -102,11 +102,11 @@ def run_backend(url: str, sample: Path, frame: pd.DataFrame, ids: list[str]) -> 
     out = {
         "backend": store.backend,
         "sites": len(ids),
-        "measurements": int(res.rows),  # type: ignore[attr-defined]
+        "measurements": int(res.rows),
         "seed_sites_s": round(t_seed, 3),
         "import_measurements_s": round(t_import, 3),
         "of_which_validation_s": round(t_validate, 3),
-        "rows_per_s": round(res.rows / t_import),  # type: ignore[attr-defined]
+        "rows_per_s": round(res.rows / t_import),
         "five_year_series_daily_site_s": round(t_daily, 4),
         "five_year_series_daily_site_rows": len(daily),  # type: ignore[arg-type]
         "five_year_series_quarterly_site_s": round(t_quarter, 4),

@@ -2,8 +2,8 @@
 
 A few hundred kilobytes of zip or gzip can inflate to gigabytes, and a spreadsheet of two cells can declare
 a grid of 17 billion.  Every reader of user files (``geo.io.read_vector`` for zipped shapefiles and KMZ,
-``ingest.tabular.read_table`` for xlsx/xls/csv, ``store.ingest.read_table`` for task and measurement sheets
-incl. ``.csv.gz``) checks the *uncompressed* size here before anything is parsed:
+``ingest.tabular.read_table`` for xlsx/xls/csv incl. ``.csv.gz``, which the store's task and measurement
+imports use too) checks the *uncompressed* size here before anything is parsed:
 
 * zip members: the directory's declared sizes are summed first, then every member is inflated through a
   counting stream that does not trust the directory (:func:`check_zip`); a member that inflates to more

@@ -1,7 +1,13 @@
-"""Errors and issue lists of the import layer; messages are Chinese because they reach users unchanged.
+"""Errors and results of every import; messages are Chinese because they reach users unchanged.
 
-A parse returns an :class:`ImportResult`: the issues (errors and warnings, each with file, Excel row
-number and field) and the parsed data.  The data is only reachable through :attr:`ImportResult.data`,
+One error type means "this file is refused": :class:`ImportFileError`, naming the file and, where known,
+the row (as Excel counts it) and the field.  Its subclasses say why: :class:`TableReadError` (the file
+cannot be read as a table at all), :class:`ImportRefusedError` (validation found errors) and, in the
+store, ``store.errors.ImportValidationError`` / ``DuplicateImportError`` (also ``StoreError``).
+
+One result type: :class:`ImportResult` — the issues (errors and warnings, each with file, Excel row
+number and field), the parsed data, the SHA-256 of the uploaded bytes, the row counts and, once the
+store has committed it, the batch id.  The data is only reachable through :attr:`ImportResult.data`,
 which raises :class:`ImportRefusedError` while any error exists, so a caller cannot store a file that
 failed validation by accident.
 """
@@ -22,13 +28,32 @@ class IngestError(ValueError):
     """Base class of every error raised by :mod:`ingest` (a file the app cannot import)."""
 
 
-class TableReadError(IngestError):
-    """A table file (xlsx/xls/csv) that cannot be read at all."""
+def locate(file: str, row: int | None = None, field: str | None = None) -> str:
+    """Where a problem is, in Chinese: ``文件“a.csv”第 3 行，字段“time”``."""
+    return f"文件“{file}”" + (f"第 {row} 行" if row is not None else "") + (f"，字段“{field}”" if field else "")
+
+
+class ImportFileError(IngestError):
+    """A file the app refuses to import; nothing of it was stored.
+
+    ``file``, ``row`` (Excel numbering, header = 1) and ``field`` say where, ``detail`` what; ``text``
+    replaces the default one-line message (``文件“a.csv”第 3 行，字段“time”：…``) for composite messages.
+    """
+
+    def __init__(self, file: str, message: str, *, row: int | None = None, field: str | None = None,
+                 text: str | None = None) -> None:
+        super().__init__(text if text is not None else f"{locate(file, row, field)}：{message}")
+        self.file = file
+        self.row = row
+        self.field = field
+        self.detail = message
+
+
+class TableReadError(ImportFileError):
+    """A table file (xlsx/xls/csv, gzip CSV) that cannot be read at all."""
 
     def __init__(self, file: str, message: str) -> None:
-        super().__init__(f"文件“{file}”：{message}")
-        self.file = file
-        self.detail = message
+        super().__init__(file, message)
 
 
 class DMSParseError(IngestError):
@@ -73,25 +98,42 @@ class Issue:
         return f"[{label}] {' '.join(where)}：{self.message}"
 
 
-class ImportRefusedError(IngestError):
+class ImportRefusedError(ImportFileError):
     """Raised when the data of a result with errors is requested: nothing may be stored."""
 
     def __init__(self, issues: list[Issue]) -> None:
         errors = [i for i in issues if i.severity == "error"]
         shown = "\n".join(str(i) for i in errors[:20])
         more = f"\n……另有 {len(errors) - 20} 条错误" if len(errors) > 20 else ""
-        super().__init__(f"导入被拒绝：发现 {len(errors)} 条错误，未保存任何数据。\n{shown}{more}")
+        first = errors[0] if errors else None
+        super().__init__(first.file if first else "", first.message if first else "导入被拒绝",
+                         row=first.row if first else None, field=first.field if first else None,
+                         text=f"导入被拒绝：发现 {len(errors)} 条错误，未保存任何数据。\n{shown}{more}")
         self.issues = issues
 
 
 @dataclass
 class ImportResult(Generic[T]):
-    """Parsed data plus issues.  ``data`` raises :class:`ImportRefusedError` unless :attr:`ok`."""
+    """One import, parsed and (once stored) committed.  ``data`` raises :class:`ImportRefusedError` unless :attr:`ok`.
+
+    ``sha256`` is the digest of the bytes as uploaded (before any decompression; the store's duplicate
+    check compares it), ``rows_read`` the data rows read from the file, ``rows`` the valid rows (after a
+    commit: the rows stored) and ``batch_id`` the store's import batch (None until stored).
+    """
 
     file: str
     issues: list[Issue]
     preview: T
     meta: dict[str, object] = field(default_factory=dict)
+    sha256: str = ""
+    rows_read: int = 0
+    rows: int = 0
+    batch_id: int | None = None
+
+    @property
+    def stored(self) -> bool:
+        """Whether the store has committed this import (it then has a batch id)."""
+        return self.batch_id is not None
 
     @property
     def errors(self) -> list[Issue]:

@@ -27,7 +27,7 @@ from geo.crs import CGCS2000, CRS_LABELS, transformer
 from geo.detect import CHINA_BOX, CRSProposal, district_geometry, propose_crs
 from geo.offset import bd09_to_wgs84, gcj02_to_wgs84
 from ingest.dms import parse_angle
-from ingest.errors import IMPORT_ERRORS, DMSParseError, ImportResult, Issues, TableReadError
+from ingest.errors import DMSParseError, ImportResult, Issues, TableReadError
 from ingest.tabular import DEFAULT_MAX_BYTES, Header, Table, cell_text, find_header, header_missing, read_table
 
 CoordSystem = Literal["cgcs2000", "wgs84", "gcj02", "bd09"]
@@ -499,14 +499,13 @@ def parse_register(
     TableReadError
         The file cannot be read as a table or has no recognisable header.
     """
-    try:
-        table = read_table(source, filename=filename, sheet=sheet, max_bytes=max_bytes)
-        return _parse(table, coord_system, xy_crs)
-    except IMPORT_ERRORS:
-        raise
-    except Exception as exc:  # last line of defence: the UI only ever sees the project's errors
-        name = filename or (Path(source).name if isinstance(source, (str, Path)) else "上传文件")
-        raise TableReadError(name, f"读取时出错（{type(exc).__name__}）") from exc
+    # no catch-all: read_table turns every sign of a bad file into TableReadError, the checks below report
+    # bad cells as issues; anything else is a bug and must reach the operator as one
+    table = read_table(source, filename=filename, sheet=sheet, max_bytes=max_bytes)
+    result = _parse(table, coord_system, xy_crs)
+    result.sha256, result.rows = table.sha256, len(result.preview)
+    result.rows_read = len(result.preview)  # one record per non-empty data row
+    return result
 
 
 def _parse(table: Table, coord_system: CoordSystem, xy_crs: int | CRSProposal | None) -> ImportResult[gpd.GeoDataFrame]:

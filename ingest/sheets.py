@@ -26,7 +26,7 @@ import pandas as pd
 from compliance.errors import ComplianceError
 from compliance.params import PARAMS
 from compliance.values import Reading, parse_value
-from ingest.errors import IMPORT_ERRORS, ImportResult, Issues, TableReadError, UnknownUnitError
+from ingest.errors import ImportResult, Issues, TableReadError, UnknownUnitError
 from ingest.tabular import DEFAULT_MAX_BYTES, Header, Table, cell_text, find_header, header_missing, read_table
 from ingest.units import conversion_factor, normalise_unit, resolve_param, split_header
 
@@ -449,15 +449,15 @@ def parse_sheet(
     """
     if duplicates not in ("keep", "replace", "reject"):
         raise TableReadError(filename or "上传文件", f"未知的重复数据处理方式“{duplicates}”")
-    try:
-        table = read_table(source, filename=filename, sheet=sheet, max_bytes=max_bytes)
-        ctx = _Ctx(Issues(table.file), known_ids, dict(name_to_id or {}), default_source)
-        return _parse(table, form, duplicates, ctx)
-    except IMPORT_ERRORS:
-        raise
-    except Exception as exc:  # last line of defence: the UI only ever sees the project's errors
-        name = filename or (Path(source).name if isinstance(source, (str, Path)) else "上传文件")
-        raise TableReadError(name, f"读取时出错（{type(exc).__name__}）") from exc
+    # no catch-all: read_table turns every sign of a bad file into TableReadError, the checks below report
+    # bad cells as issues; anything else is a bug and must reach the operator as one
+    table = read_table(source, filename=filename, sheet=sheet, max_bytes=max_bytes)
+    ctx = _Ctx(Issues(table.file), known_ids, dict(name_to_id or {}), default_source)
+    result = _parse(table, form, duplicates, ctx)
+    rows_read = result.meta.get("rows_read")
+    result.sha256, result.rows = table.sha256, len(result.preview)
+    result.rows_read = rows_read if isinstance(rows_read, int) else 0
+    return result
 
 
 def _parse(table: Table, form: Form, duplicates: DuplicatePolicy, ctx: _Ctx) -> ImportResult[pd.DataFrame]:

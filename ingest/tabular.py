@@ -1,21 +1,30 @@
-"""Reading table files (xlsx, xls, csv) into raw cell rows with the row numbers users see in Excel.
+"""The one reader of table files (xlsx, xls, csv, gzip-compressed csv) for every import of the app.
 
-Cells keep their type (str, float, int, datetime, None); nothing is interpreted here except
-encodings, formula cells (cached results are used; formulas without a result are reported) and
-header detection, which :mod:`ingest.registers` and :mod:`ingest.sheets` share.
+:func:`read_table` gives raw cell rows with the row numbers users see in Excel.  Cells keep their type
+(str, float, int, datetime, None); nothing is interpreted here except encodings, formula cells (cached
+results are used; formulas without a result are reported) and header detection, which
+:mod:`ingest.registers` and :mod:`ingest.sheets` share.  :func:`header_frame` turns a table with its
+header in the first row into text columns (the store's task and measurement sheets, via
+``store.ingest.read_frame``).
+
+Every input is bounded before parsing (:mod:`geo.unpack`): the file size, gzip inflated in a counting
+stream, workbooks measured member by member, sheets capped at :data:`~geo.unpack.MAX_CELLS` cells.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from defusedxml import DefusedXmlException
 
 from geo.detect import content_kind, decode_strict
@@ -28,6 +37,7 @@ from geo.unpack import (
     SheetExtent,
     XMLPrologScanner,
     check_zip,
+    gunzip,
 )
 from ingest.errors import TableReadError
 
@@ -38,6 +48,7 @@ INSTRUCTION_SHEETS = {"说明", "填写说明", "使用说明"}
 EXCEL_EXTS = (".xlsx", ".xlsm", ".xls")
 TEXT_EXTS = (".csv", ".txt", ".tsv")
 _OLE = b"\xd0\xcf\x11\xe0"
+_GZIP = b"\x1f\x8b"
 
 Cell = Any
 
@@ -54,6 +65,7 @@ class Table:
     formula_count: int = 0
     encoding: str | None = None
     notes: list[str] = field(default_factory=list)
+    sha256: str = ""  # of the bytes as uploaded (before decompression)
 
 
 def _load(source: str | Path | bytes, filename: str | None, max_bytes: int) -> tuple[bytes, str]:
@@ -80,24 +92,39 @@ def _load(source: str | Path | bytes, filename: str | None, max_bytes: int) -> t
     return data, name
 
 
+def _gunzip(data: bytes, name: str) -> bytes:
+    """A gzip-compressed table inflated in a counting stream (refused above :data:`~geo.unpack.MAX_INFLATED_BYTES`)."""
+    try:
+        inner = gunzip(data, name)
+    except VectorFileError as exc:  # geo.unpack.UnpackLimitError: a bomb
+        raise TableReadError(name, exc.detail) from None
+    except (zlib.error, EOFError):
+        raise TableReadError(name, "gzip 压缩文件已损坏或不完整，无法解压") from None
+    if not inner.strip():
+        raise TableReadError(name, "文件为空")
+    return inner
+
+
 def not_a_table(name: str, what: str) -> TableReadError:
     """The error for a file that is no table at all, worded after its extension (Excel or not)."""
-    if Path(name).suffix.lower() in EXCEL_EXTS:
+    if Path(name.lower().removesuffix(".gz")).suffix in EXCEL_EXTS:
         return TableReadError(name, f"不是有效的 Excel 文件（{what}）；请在 Excel/WPS 中打开后另存为 .xlsx 再导入")
     return TableReadError(name, f"不是表格文件（{what}）；请上传 .xlsx、.xls 或 .csv 文件")
 
 
 def header_missing(table: Table, expected: str) -> TableReadError:
     """No header row found: for a text file named like a workbook (or an archive) that means "not a table"."""
-    ext = Path(table.file).suffix.lower()
+    ext = Path(table.file.lower().removesuffix(".gz")).suffix
     if table.fmt == "csv" and ext and ext not in TEXT_EXTS:
         return not_a_table(table.file, f"内容是纯文本，前 12 行中没有“{expected}”等列名")
     return TableReadError(table.file, f"未找到表头：前 12 行中没有“{expected}”等列名")
 
 
 def _clean(v: Cell) -> Cell:
-    if isinstance(v, str):
-        v = v.strip().replace("\u3000", " ").strip()
+    if type(v) is str or isinstance(v, str):
+        v = v.strip()
+        if "\u3000" in v:
+            v = v.replace("\u3000", " ").strip()
         return v or None
     if isinstance(v, float) and v != v:  # NaN
         return None
@@ -348,20 +375,22 @@ def read_table(
     sheet: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Table:
-    """Read an xlsx / xls / csv file (format from the content, not the extension) into a :class:`Table`.
+    """Read an xlsx / xls / csv file, or a gzip-compressed one (format from the content, not the extension).
 
-    Archives are measured before parsing (:func:`check_xlsx`), sheets are bounded to
-    :data:`~geo.unpack.MAX_CELLS` cells; every failure is one :class:`TableReadError` naming the file.
+    Archives are measured before parsing (:func:`check_xlsx`), gzip is inflated in a counting stream,
+    sheets are bounded to :data:`~geo.unpack.MAX_CELLS` cells; every failure is one :class:`TableReadError`
+    naming the file.  ``Table.sha256`` is the digest of the bytes as given.
     """
-    data, name = _load(source, filename, max_bytes)
-    ext = Path(name).suffix.lower()
+    raw, name = _load(source, filename, max_bytes)
+    data = _gunzip(raw, name) if raw.startswith(_GZIP) else raw
+    ext = Path(name.lower().removesuffix(".gz")).suffix
     kind = content_kind(data)
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         table = _read_xlsx(data, name, sheet)
     elif data.startswith(_OLE):
         table = _read_xls(data, name, sheet)
     elif kind == "gzip 压缩文件":
-        raise TableReadError(name, "是 gzip 压缩文件，请先解压后再导入")
+        raise TableReadError(name, "是嵌套的 gzip 压缩文件，请解压后再导入")
     elif kind is not None:
         raise not_a_table(name, f"内容是 {kind}")
     else:
@@ -374,7 +403,49 @@ def read_table(
         table.notes.append(f"文件扩展名“{ext}”与实际内容（{table.fmt}）不符，已按实际内容读取")
     if not table.rows:
         raise TableReadError(name, "文件中没有任何内容")
+    table.sha256 = hashlib.sha256(raw).hexdigest()
     return table
+
+
+def header_frame(table: Table) -> pd.DataFrame:
+    """The table as text columns under its first non-empty row (the header), blank rows dropped.
+
+    Cells are :func:`cell_text` (empty cells ``""``); header cells left empty are named ``Unnamed: j``
+    and repeated names ``name.1``, ``name.2`` (as pandas does).  A CSV row wider than the header is
+    refused (its cells would otherwise shift under the wrong columns).
+    """
+    rows = [r for r in table.rows if r]
+    if not rows:
+        raise TableReadError(table.file, "文件中没有表头行")
+    header, body = rows[0], rows[1:]
+    first = table.rows.index(header)
+    width = len(header)
+    if table.fmt == "csv":
+        for i, r in enumerate(table.rows[first + 1:], start=first + 2):
+            if len(r) > width:
+                raise TableReadError(table.file, f"第 {i} 行有 {len(r)} 列，多于表头的 {width} 列"
+                                                 "（文字中的英文逗号须加引号，或另存为 .xlsx）")
+    width = max([width, *map(len, body)])
+    if len(body) * width > MAX_CELLS:  # the frame built below: every row padded to the widest
+        raise TableReadError(table.file, CellLimitError(table.file, len(body), width).detail)
+    columns = _column_names([cell_text(header[j]) if j < len(header) else "" for j in range(width)])
+    blank = [""] * width
+    # cells of _trim are stripped text, None or typed values: only the last need cell_text (hot loop)
+    cells = [["" if v is None else v if type(v) is str else cell_text(v) for v in r] + blank[len(r):] for r in body]
+    return pd.DataFrame(cells, columns=columns, dtype=object) if cells else pd.DataFrame(columns=columns, dtype=object)
+
+
+def _column_names(names: list[str]) -> list[str]:
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for j, n in enumerate(names):
+        n = n or f"Unnamed: {j}"
+        if n in seen:
+            seen[n] += 1
+            n = f"{n}.{seen[n]}"
+        seen.setdefault(n, 0)
+        out.append(n)
+    return out
 
 
 # --- header detection ---------------------------------------------------------------------------------

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from ingest.errors import ImportResult
 from store.api import Store, open_store, resolve_url
 from store.core import ROLE_LABEL, Role, User
 from store.errors import (
@@ -20,7 +21,6 @@ from store.errors import (
     StoreError,
     StoreNotEmptyError,
 )
-from store.measurements import ImportResult
 
 __all__ = [
     "ROLE_LABEL",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ingest.errors import ImportFileError, locate
+
 
 class StoreError(ValueError):
     """Base class of every error the store raises on purpose."""
@@ -53,35 +55,45 @@ class AuthenticationError(StoreError):
 class RowProblem:
     """One bad cell of an imported file (``row`` counts like a spreadsheet: the header is row 1)."""
 
-    row: int
-    field: str
+    row: int | None  # None: the whole file (unreadable)
+    field: str | None
     message: str
 
     def text(self, file_name: str) -> str:
         """Chinese one-line description."""
-        return f"文件“{file_name}”第 {self.row} 行，字段“{self.field}”：{self.message}"
+        return f"{locate(file_name, self.row, self.field)}：{self.message}"
 
 
-class ImportValidationError(StoreError):
-    """An import with at least one bad row; nothing of the file was stored."""
+class ImportValidationError(StoreError, ImportFileError):
+    """An imported file refused (unreadable, or at least one bad row); nothing of the file was stored."""
 
     def __init__(self, file_name: str, problems: list[RowProblem], total: int | None = None) -> None:
         shown = problems[:20]
         count = total if total is not None else len(problems)
-        more = f"\n……共 {count} 处问题，仅列出前 {len(shown)} 处" if count > len(shown) else ""
-        lines = "\n".join(p.text(file_name) for p in shown)
-        super().__init__(f"导入失败，未保存任何数据（整个文件不导入）：\n{lines}{more}")
+        if count == 1 and problems[0].row is None:  # the file as a whole: one line, as the reader said it
+            text = problems[0].text(file_name)
+        else:
+            more = f"\n……共 {count} 处问题，仅列出前 {len(shown)} 处" if count > len(shown) else ""
+            lines = "\n".join(p.text(file_name) for p in shown)
+            text = f"导入失败，未保存任何数据（整个文件不导入）：\n{lines}{more}"
+        first = problems[0] if problems else RowProblem(None, None, "导入失败")
+        ImportFileError.__init__(self, file_name, first.message, row=first.row, field=first.field, text=text)
         self.file_name = file_name
         self.problems = problems
 
+    @classmethod
+    def unreadable(cls, exc: ImportFileError) -> ImportValidationError:
+        """The store's form of a reader's refusal (same file, row, field and message)."""
+        return cls(exc.file, [RowProblem(exc.row, exc.field, exc.detail)])
 
-class DuplicateImportError(StoreError):
-    """The same file (same SHA-256) was imported before."""
 
-    def __init__(self, file_name: str, batch_id: int, when: str) -> None:
-        super().__init__(
-            f"文件“{file_name}”与第 {batch_id} 批导入（{when}）内容完全相同，已拒绝重复导入"
-        )
+class DuplicateImportError(StoreError, ImportFileError):
+    """The same bytes (same SHA-256 of the upload) were imported before; ``batch_id`` is the earlier batch."""
+
+    def __init__(self, file_name: str, batch_id: int, when: str, earlier_file: str | None = None) -> None:
+        earlier = f"文件“{earlier_file}”，" if earlier_file else ""
+        message = (f"与第 {batch_id} 批导入（{earlier}{when}）内容完全相同（SHA-256 一致），已拒绝重复导入")
+        ImportFileError.__init__(self, file_name, message)
         self.batch_id = batch_id
 
 

@@ -1,4 +1,4 @@
-"""Reading and validating imported files.
+"""Reading and validating imported files (the table reader itself is :func:`ingest.tabular.read_table`).
 
 Validation is complete before anything is written: one bad cell and the whole file is refused, with every
 problem named by file, row and field.
@@ -6,12 +6,8 @@ problem named by file, row and field.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
-import warnings
-import zlib
 from collections.abc import Set
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,11 +17,9 @@ import pandas as pd
 from compliance.errors import ComplianceError
 from compliance.params import PARAMS
 from compliance.values import parse_value
-from geo.detect import content_kind
-from geo.errors import VectorFileError
-from geo.unpack import MAX_CELLS, MAX_INFLATED_BYTES, CellLimitError, gunzip
-from ingest.errors import TableReadError
-from ingest.tabular import EXCEL_EXTS, TEXT_EXTS, check_xlsx, not_a_table, openpyxl_errors, xls_errors
+from geo.unpack import MAX_INFLATED_BYTES
+from ingest.errors import ImportFileError
+from ingest.tabular import EXCEL_EXTS, TEXT_EXTS, header_frame, not_a_table, read_table
 from store.errors import ImportValidationError, RowProblem, StoreError
 
 SOURCES = {"manual", "auto"}
@@ -35,15 +29,20 @@ ORIGINS = {"inspection", "complaint", "inspection_central"}
 
 @dataclass(frozen=True)
 class LoadedFile:
-    """An uploaded file: its name, bytes and SHA-256."""
+    """An uploaded file: its name, bytes and the SHA-256 of the bytes as uploaded.
+
+    ``digest`` is given when ``data`` is not the upload itself (a parsed sheet re-serialised by
+    :meth:`~store.Store.import_measurements`): duplicate detection always compares the upload's digest.
+    """
 
     name: str
     data: bytes
+    digest: str | None = None
 
     @property
     def sha256(self) -> str:
-        """Hex digest of the content."""
-        return hashlib.sha256(self.data).hexdigest()
+        """Hex digest of the uploaded bytes."""
+        return self.digest or hashlib.sha256(self.data).hexdigest()
 
 
 def load_file(source: Path | str | bytes, file_name: str | None = None) -> LoadedFile:
@@ -57,106 +56,24 @@ def load_file(source: Path | str | bytes, file_name: str | None = None) -> Loade
         raise StoreError(f"无法读取文件“{path}”：{exc.strerror}") from None
 
 
-def read_table(f: LoadedFile) -> pd.DataFrame:
-    """CSV (optionally gzip-compressed, UTF-8 or GBK) or Excel as text cells; header row required.
+def read_frame(f: LoadedFile) -> pd.DataFrame:
+    """A task or measurement sheet as text columns under its header row, read by :func:`ingest.tabular.read_table`.
 
-    Bounded like every reader of user files (:mod:`geo.unpack`): gzip is inflated in a counting stream,
-    workbooks are measured member by member before pandas sees them, and no sheet may exceed
-    :data:`~geo.unpack.MAX_CELLS` cells.  Every failure is one :class:`StoreError` naming the file.
+    CSV (optionally gzip-compressed, UTF-8 or GBK), .xlsx or .xls, bounded like every reader of user files
+    (:mod:`geo.unpack`); files up to :data:`~geo.unpack.MAX_INFLATED_BYTES` (measurement exports are large).
+    Plain text under a workbook's or an unknown extension is refused.  Every failure is one
+    :class:`~store.errors.ImportValidationError` (a ``StoreError`` and an ``ImportFileError``) naming the file.
     """
     try:
-        return _read_table(f)
-    except (TableReadError, VectorFileError) as exc:  # the readers' own messages: file, member, limit
-        raise StoreError(str(exc)) from None
-
-
-def _read_table(f: LoadedFile) -> pd.DataFrame:
-    name, data = f.name, f.data
-    if len(data) > MAX_INFLATED_BYTES:
-        raise TableReadError(name, f"文件大小 {len(data) / 1e6:.1f} MB 超过上限 {MAX_INFLATED_BYTES / 1e6:.0f} MB，"
-                                   "请拆分后再导入")
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gunzip(data, name)
-        except (zlib.error, EOFError):
-            raise TableReadError(name, "gzip 压缩文件已损坏或不完整，无法解压") from None
-    if not data.strip():
-        raise TableReadError(name, "文件为空")
-    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        df = _read_xlsx(data, name)
-    elif data.startswith(b"\xd0\xcf\x11\xe0"):
-        df = _read_xls(data, name)
-    elif (kind := content_kind(data)) is not None:
-        raise not_a_table(name, f"内容是 {kind}")
-    elif (ext := Path(name.lower().removesuffix(".gz")).suffix) in EXCEL_EXTS:
-        raise not_a_table(name, "内容是纯文本")
-    elif ext and ext not in TEXT_EXTS:
-        raise not_a_table(name, f"扩展名为“{ext}”，内容是纯文本")
-    else:
-        df = _read_csv(data, name)
-    df.columns = [str(c).strip() for c in df.columns]
-    return df
-
-
-def _read_xlsx(data: bytes, name: str) -> pd.DataFrame:
-    check_xlsx(data, name)  # bombs, DTDs, oversized sheets: refused before openpyxl reads anything
-    try:
-        return pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False, engine="openpyxl")
-    except openpyxl_errors() as exc:
-        raise not_a_table(name, f"工作簿内容损坏：{type(exc).__name__}") from None
-
-
-def _read_xls(data: bytes, name: str) -> pd.DataFrame:
-    import xlrd
-
-    try:
-        book = xlrd.open_workbook(file_contents=data, ragged_rows=True)
-        sheet = book.sheet_by_index(0)
-        if sheet.nrows * sheet.ncols > MAX_CELLS:
-            raise CellLimitError(name, sheet.nrows, sheet.ncols, where=f"工作表“{sheet.name}”")
-        return pd.read_excel(book, dtype=str, keep_default_na=False, engine="xlrd")
-    except xls_errors() as exc:
-        raise not_a_table(name, f".xls 工作簿已损坏：{type(exc).__name__}") from None
-
-
-def _read_csv(data: bytes, name: str) -> pd.DataFrame:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            raise not_a_table(name, "内容既不是 Excel 工作簿，也不是 UTF-8 或 GBK 编码的文本") from None
-    if "\x00" in text or sum(ch < " " and ch not in "\r\n\t" for ch in text[:4096]) > 4:
-        raise not_a_table(name, "文件含二进制内容")
-    first = text.lstrip("\r\n").split("\n", 1)[0]
-    cols = len(next(csv.reader([first]), [])) or 1
-    lines = text.count("\n") + 1
-    if lines * cols > MAX_CELLS:  # the frame pandas would build: every line padded to the header's width
-        raise CellLimitError(name, lines, cols)
-    try:
-        with warnings.catch_warnings():
-            # a first data row wider than the header would silently become the index (shifting every column)
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, index_col=False)
-    except pd.errors.EmptyDataError:
-        raise TableReadError(name, "文件中没有表头行") from None
-    except (pd.errors.ParserWarning, pd.errors.ParserError):
-        raise TableReadError(name, _csv_shape_problem(text)) from None
-
-
-def _csv_shape_problem(text: str) -> str:
-    """What pandas could not read: the first row wider than the header, or unbalanced quotes."""
-    try:
-        reader = csv.reader(io.StringIO(text))
-        width = len(next(reader, []))
-        for line, row in enumerate(reader, start=2):
-            if len(row) > width:
-                return (f"第 {line} 行有 {len(row)} 列，多于表头的 {width} 列"
-                        "（文字中的英文逗号须加引号，或另存为 .xlsx）")
-    except csv.Error:
-        pass
-    return "CSV 格式错误，无法按逗号分隔的表格读取（请检查引号是否成对）"
+        table = read_table(f.data, filename=f.name, max_bytes=MAX_INFLATED_BYTES)
+        ext = Path(f.name.lower().removesuffix(".gz")).suffix
+        if table.fmt == "csv" and ext in EXCEL_EXTS:
+            raise not_a_table(f.name, "内容是纯文本")
+        if table.fmt == "csv" and ext and ext not in TEXT_EXTS:
+            raise not_a_table(f.name, f"扩展名为“{ext}”，内容是纯文本")
+        return header_frame(table)
+    except ImportFileError as exc:  # the reader's own message: file, member, limit
+        raise ImportValidationError.unreadable(exc) from None
 
 
 def require_columns(df: pd.DataFrame, needed: tuple[str, ...], file_name: str) -> None:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, func, select, text
 
+from ingest.errors import ImportResult
 from store import schema as s
 from store.core import Role, StoreBase, new_id, now
 from store.errors import DuplicateImportError, StoreError
-from store.ingest import LoadedFile, load_file, read_table, validate_measurements
+from store.ingest import LoadedFile, load_file, read_frame, validate_measurements
 
 MEASUREMENT_COLUMNS = ("id", "site_id", "time", "param", "value", "raw", "unit", "below_dl", "detection_limit",
                        "source", "quality_flag", "batch_id", "version")
@@ -22,16 +22,6 @@ _INSERT_COLUMNS = ("site_id", "time", "param", "value", "raw", "unit", "below_dl
                    "quality_flag", "batch_id", "version")
 CHUNK = 20_000
 Progress = Callable[[int], None]
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """Outcome of a committed import."""
-
-    batch_id: int
-    rows: int
-    file_name: str
-    sha256: str
 
 
 def _frame(rows: Sequence[Any], columns: Sequence[str]) -> pd.DataFrame:
@@ -107,31 +97,57 @@ class MeasurementsMixin(StoreBase):
     def import_measurements(
         self,
         actor: Any,
-        source: Path | str | bytes | pd.DataFrame,
+        source: Path | str | bytes | pd.DataFrame | ImportResult[pd.DataFrame],
         *,
         file_name: str | None = None,
         allow_duplicate: bool = False,
         progress: Progress | None = None,
-    ) -> ImportResult:
-        """Import a long-form measurement file (CSV/CSV.gz/Excel) or DataFrame, all or nothing (editor+)."""
-        if isinstance(source, pd.DataFrame):
-            f = LoadedFile(file_name or "数据表", source.to_csv(index=False).encode("utf-8"))
-            table = source.astype(str).where(source.notna(), "")
-        else:
-            f = load_file(source, file_name)
-            table = read_table(f)
+    ) -> ImportResult[pd.DataFrame]:
+        """Import a long-form measurement file (CSV/CSV.gz/Excel), a parsed sheet or a DataFrame, all or nothing.
+
+        A parsed sheet (:func:`ingest.parse_sheet`'s result) carries the SHA-256 of the uploaded bytes, so
+        the same upload is recognised again whatever form it was parsed from; a bare DataFrame has no
+        upload and is identified by its CSV serialisation.  Editor or higher.
+
+        Returns
+        -------
+        ImportResult
+            The stored rows as ``data``, with ``batch_id``, ``rows`` (stored), ``rows_read`` and ``sha256``.
+
+        Raises
+        ------
+        DuplicateImportError
+            The same bytes were imported before (names the earlier batch); nothing stored.
+        ImportValidationError
+            The file is unreadable or a row is bad (file, row and field named); nothing stored.
+        """
+        f, table, rows_read = self._measurement_source(source, file_name)
         with self._write() as conn:
             who = self._check(conn, actor, Role.EDITOR, "导入监测数据")
-            return self._import_measurements(conn, who, f, table, allow_duplicate, progress)
+            res = self._import_measurements(conn, who, f, table, allow_duplicate, progress)
+        res.rows_read = rows_read
+        return res
+
+    @staticmethod
+    def _measurement_source(source: Path | str | bytes | pd.DataFrame | ImportResult[pd.DataFrame],
+                            file_name: str | None) -> tuple[LoadedFile, pd.DataFrame, int]:
+        if isinstance(source, ImportResult):
+            frame = source.data  # refuses a result with errors (ImportRefusedError)
+            table = frame.astype(str).where(frame.notna(), "")
+            data = frame.to_csv(index=False).encode("utf-8")
+            return LoadedFile(file_name or source.file, data, source.sha256 or None), table, source.rows_read
+        if isinstance(source, pd.DataFrame):
+            table = source.astype(str).where(source.notna(), "")
+            return LoadedFile(file_name or "数据表", source.to_csv(index=False).encode("utf-8")), table, len(table)
+        f = load_file(source, file_name)
+        table = read_frame(f)
+        return f, table, len(table)
 
     def _import_measurements(self, conn: Connection, who: str, f: LoadedFile, table: pd.DataFrame,
-                             allow_duplicate: bool, progress: Progress | None) -> ImportResult:
+                             allow_duplicate: bool, progress: Progress | None) -> ImportResult[pd.DataFrame]:
         sha = f.sha256
         if not allow_duplicate:
-            prev = conn.execute(select(s.import_batches).where(s.import_batches.c.sha256 == sha,
-                                                               s.import_batches.c.kind == "measurements")).first()
-            if prev is not None:
-                raise DuplicateImportError(f.name, prev.id, prev.created_at.strftime("%Y-%m-%d %H:%M"))
+            self._refuse_duplicate(conn, "measurements", f)
         known = set(conn.execute(select(s.sites.c.site_id)).scalars())
         clean = validate_measurements(table, f.name, known)
         batch_id = self._new_batch(conn, who, "measurements", f, len(clean))
@@ -140,7 +156,23 @@ class MeasurementsMixin(StoreBase):
         self._bulk_insert_measurements(conn, clean, progress)
         self._audit(conn, who, "import", "measurements", batch_id,
                     after={"file_name": f.name, "sha256": sha, "rows": len(clean)})
-        return ImportResult(batch_id, len(clean), f.name, sha)
+        return ImportResult(f.name, [], clean, sha256=sha, rows_read=len(table), rows=len(clean), batch_id=batch_id)
+
+    @staticmethod
+    def _refuse_duplicate(conn: Connection, kind: str, f: LoadedFile) -> None:
+        """Raise :class:`DuplicateImportError` if an earlier batch of ``kind`` has the upload's SHA-256."""
+        b = s.import_batches
+        prev = conn.execute(select(b).where(b.c.sha256 == f.sha256, b.c.kind == kind).order_by(b.c.id)).first()
+        if prev is not None:
+            raise DuplicateImportError(f.name, prev.id, prev.created_at.strftime("%Y-%m-%d %H:%M"), prev.file_name)
+
+    def find_import(self, sha256: str, kind: str = "measurements") -> dict[str, Any] | None:
+        """The earliest import batch of ``kind`` whose upload had this SHA-256 (None: never imported)."""
+        b = s.import_batches
+        with self._read() as conn:
+            q = select(b).where(b.c.sha256 == sha256, b.c.kind == kind).order_by(b.c.id)
+            row = conn.execute(q).mappings().first()
+        return dict(row) if row is not None else None
 
     def _new_batch(self, conn: Connection, who: str, kind: str, f: LoadedFile, rows: int) -> int:
         res = conn.execute(s.import_batches.insert().values(kind=kind, file_name=f.name, sha256=f.sha256,

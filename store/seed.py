@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 
 from store.core import SYSTEM_USER
 from store.errors import ImportValidationError, RowProblem
-from store.ingest import load_file, read_table
+from store.ingest import load_file, read_frame
 from store.sites import normalise_site
 
 if TYPE_CHECKING:
@@ -30,15 +30,15 @@ def seed(store: Store, conn: Connection, sample_dir: Path | None, boundaries_dir
         for name in ("measurements.csv.gz", "measurements.csv"):
             if (sample_dir / name).exists():
                 f = load_file(sample_dir / name)
-                res = store._import_measurements(conn, SYSTEM_USER, f, read_table(f), False, None)
+                res = store._import_measurements(conn, SYSTEM_USER, f, read_frame(f), False, None)
                 counts["measurements"] = res.rows
                 break
         if (sample_dir / "project_progress.csv").exists():
             f = load_file(sample_dir / "project_progress.csv")
-            counts["progress_reports"] = store._import_progress(conn, SYSTEM_USER, f, read_table(f))
+            counts["progress_reports"] = store._import_progress(conn, SYSTEM_USER, f, read_frame(f))
         if (sample_dir / "tasks.csv").exists():
             f = load_file(sample_dir / "tasks.csv")
-            counts["tasks"] = store._import_tasks(conn, SYSTEM_USER, f, read_table(f))
+            counts["tasks"] = store._import_tasks(conn, SYSTEM_USER, f, read_frame(f))
     if boundaries_dir is not None and boundaries_dir.is_dir():
         for path in sorted(boundaries_dir.glob("*.geojson")):
             store._load_layer(conn, SYSTEM_USER, path.stem, load_file(path), "name", "adcode",

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, select
 from store import schema as s
 from store.core import Role, StoreBase, new_id, now
 from store.errors import NotFoundError, RowProblem, StoreError
-from store.ingest import ORIGINS, LoadedFile, load_file, parse_date, parse_float, read_table, require_columns
+from store.ingest import ORIGINS, LoadedFile, load_file, parse_date, parse_float, read_frame, require_columns
 from store.sites import check_geometry
 
 TASK_FIELDS = ("title", "origin", "site_id", "township", "owner", "opened", "due", "closed", "description",
@@ -148,7 +148,7 @@ class WorkMixin(StoreBase):
     def import_tasks(self, actor: Any, source: Path | str | bytes, *, file_name: str | None = None) -> int:
         """Import tasks.csv-shaped rows, all or nothing (editor+); returns the number of tasks."""
         f = load_file(source, file_name)
-        table = read_table(f)
+        table = read_frame(f)
         with self._write() as conn:
             who = self._check(conn, actor, Role.EDITOR, "导入整改任务")
             return self._import_tasks(conn, who, f, table)

@@ -55,7 +55,7 @@ def issue_table(issues: Iterable[Any]) -> pd.DataFrame:
 
 def problem_table(file_name: str, problems: Iterable[Any]) -> pd.DataFrame:
     """The store's :class:`~store.RowProblem` list in the same layout as :func:`issue_table`."""
-    rows = [("错误", file_name, str(p.row), p.field, p.message) for p in problems]
+    rows = [("错误", file_name, "" if p.row is None else str(p.row), p.field or "", p.message) for p in problems]
     return pd.DataFrame(rows, columns=_ISSUE_COLUMNS)
 
 

@@ -137,6 +137,36 @@ def test_a_bad_sheet_is_refused_with_its_row_and_nothing_is_stored(server, page_
         store.close()
 
 
+def test_the_same_file_uploaded_again_is_flagged_with_its_earlier_batch(server, page_and_network,
+                                                                        tmp_path: Path) -> None:
+    """The upload's SHA-256 is looked up before the confirm button: same bytes, refused, nothing stored."""
+    sheet = tmp_path / "重复上传.csv"
+    sheet.write_text("点位编号,日期,监测项目,监测值,单位\nW-SCHK,2026-11-20,总磷,0.07,mg/L\n", encoding="utf-8")
+    url, data_dir = server
+    page, net = page_and_network
+    _import_page(page, url, EDITOR, EDITOR_PW)
+    page.locator('input[type="file"]').set_input_files(str(sheet))
+    page.get_by_role("button", name="确认导入 1 个监测值").click()
+    page.get_by_text("已导入 1 个监测值").wait_for()
+    store = open_store_at(data_dir)
+    try:
+        batch = int(store.import_batches().iloc[-1]["id"])
+        before, batches = store.measurement_count(), len(store.import_batches())
+    finally:
+        store.close()
+
+    page.locator('input[type="file"]').set_input_files(str(sheet))
+    page.get_by_text(re.compile(f"与第 {batch} 批导入（文件“重复上传.csv”.*已拒绝重复导入")).wait_for()
+    assert page.get_by_role("button", name="确认导入 1 个监测值").is_disabled()
+    page.get_by_text("此文件已导入过").first.wait_for()
+    assert net.external == [], net.external
+    store = open_store_at(data_dir)
+    try:
+        assert (store.measurement_count(), len(store.import_batches())) == (before, batches)
+    finally:
+        store.close()
+
+
 def test_a_viewer_gets_no_import_controls_and_no_admin_content(server, page_and_network) -> None:
     url, _ = server
     page, net = page_and_network

@@ -19,7 +19,7 @@ from geo.io import read_vector
 from ingest.errors import IMPORT_ERRORS, ImportRefusedError, ImportResult
 from ingest.registers import parse_register
 from ingest.sheets import parse_sheet
-from store.ingest import LoadedFile, read_table
+from store.ingest import LoadedFile, read_frame
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 MANIFEST: list[dict[str, Any]] = json.loads((DATA / "manifest.json").read_text(encoding="utf-8"))
@@ -41,7 +41,7 @@ def _run(e: dict[str, Any]) -> gpd.GeoDataFrame | ImportResult | pd.DataFrame:
     path = DATA / e["file"]
     kw = dict(e.get("kwargs", {}))
     if e["parser"] == "tasks":  # the store's reader of task and measurement sheets (the upload's bytes)
-        return read_table(LoadedFile(path.name, path.read_bytes()))
+        return read_frame(LoadedFile(path.name, path.read_bytes()))
     if e["parser"] == "vector":
         return read_vector(path, **kw)
     if e["parser"] == "register":

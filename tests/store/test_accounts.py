@@ -63,7 +63,7 @@ EDITOR_OK = {
 # Methods that only read, or that are the identity entry points.
 READS = {"get_user", "list_users", "authenticate", "get_or_create_external_user",
          "list_sites", "get_site", "site_standards", "sites_in_polygon", "sites_in_township", "sites_within",
-         "measurements",
+         "measurements", "find_import",
          "latest_values", "import_batches", "measurement_count", "list_tasks", "get_task", "list_evidence",
          "get_evidence", "list_inspections", "list_projects", "project_progress", "milestones",
          "boundary_layer", "boundary_versions", "data_version", "close", "is_initialised", "url"}
