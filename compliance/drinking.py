@@ -91,32 +91,43 @@ def site_status(
     evaluate_lake_tn: bool = False,
 ) -> SiteStatus:
     """Status of a centralised drinking-water source: Table 1 class and Table 2 items of the latest sample."""
-    base = water.site_status(samples, water_body=water_body, target=target, freq=freq, as_of=as_of,
+    t2 = samples["param"].isin(table2()) if len(samples) else pd.Series([], dtype=bool)
+    base = water.site_status(samples[~t2], water_body=water_body, target=target, freq=freq, as_of=as_of,
                              warn_fraction=warn_fraction, stale_after=stale_after,
                              evaluate_lake_tn=evaluate_lake_tn)
     day = base.detail.get("sample_date")
-    if not isinstance(day, str):
-        return base
-    values = latest_table2_values(samples, as_of)
+    values = table2_values(samples[t2], as_of, day if isinstance(day, str) else None)
     if not values:
         return base
-    return join_supplementary(base, assess_supplementary(values), day, warn_fraction)
+    return join_supplementary(base, assess_supplementary(values), values_day(samples[t2], as_of, day), warn_fraction)
 
 
-def latest_table2_values(samples: pd.DataFrame, as_of: dt.date) -> dict[str, float | str]:
-    """Table 2 items of the latest sampling date on or before ``as_of`` (the date Table 1 is judged on)."""
-    if samples is None or len(samples) == 0:
-        return {}
+def _usable(samples: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     keep = samples["value"].notna()
     if "raw" in samples.columns:
         keep |= samples["raw"].notna() & (samples["raw"].astype(str).str.strip() != "")
     data = samples[keep]
-    data = data[pd.to_datetime(data["time"]).dt.date <= as_of]
+    return data[pd.to_datetime(data["time"]).dt.date <= as_of]
+
+
+def values_day(samples: pd.DataFrame, as_of: dt.date, day: object) -> str:
+    """The date the Table 2 items are taken from: the Table 1 sampling date, else their own latest date."""
+    if isinstance(day, str):
+        return day
+    data = _usable(samples, as_of)
+    return pd.to_datetime(data["time"]).max().date().isoformat()
+
+
+def table2_values(samples: pd.DataFrame, as_of: dt.date, day: str | None) -> dict[str, float | str]:
+    """Table 2 items of the Table 1 sampling date ``day`` (or of their own latest date when Table 1 has none)."""
+    if samples is None or len(samples) == 0:
+        return {}
+    data = _usable(samples, as_of)
+    if day is not None:
+        data = data[pd.to_datetime(data["time"]).dt.date == dt.date.fromisoformat(day)]
     if len(data) == 0:
         return {}
-    _, values = water.latest_values(data)
-    limits = table2()
-    return {p: v for p, v in values.items() if p in limits}
+    return water.latest_values(data)[1]
 
 
 def join_supplementary(base: SiteStatus, items: tuple[SupplementaryItem, ...], day: str,
@@ -125,15 +136,16 @@ def join_supplementary(base: SiteStatus, items: tuple[SupplementaryItem, ...], d
     exceed = [i for i in items if i.meets is False]
     near = [i for i in items if i.meets and i.value >= round(warn_fraction * i.limit, 12)]
     text = "；".join(i.explanation for i in items)
+    table1 = base.explanation.removeprefix(f"{day}：")
     status, explanation = base.status, f"{base.explanation}；表2补充项目：{text}"
     if exceed and base.status in (Status.GOOD, Status.WARN, Status.NODATA):
         status = Status.EXCEED
-        explanation = f"{day}：补充项目超标（{STANDARD}）：{text}；表1：{base.explanation}"
+        explanation = f"{day}：补充项目超标（{STANDARD}）：{text}；表1：{table1}"
     elif near and base.status == Status.GOOD:
         status = Status.WARN
         pct = round(warn_fraction * 100)
         explanation = (f"{day}：补充项目接近限值（达限值的 {pct}% 以上，预警为局内阈值，非国家标准）：{text}；"
-                       f"表1：{base.explanation}")
+                       f"表1：{table1}")
     basis = base.basis + tuple(_basis(i) for i in items)
     detail = dict(base.detail)
     detail["supplementary"] = [{"parameter": i.param, "value": i.value, "limit": i.limit, "meets": i.meets,

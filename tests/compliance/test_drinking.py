@@ -85,3 +85,11 @@ def test_importer_knows_the_table_2_items() -> None:
         "SO4", "Cl", "NO3N", "Fe", "Mn"}
     assert resolve_param("高锰酸盐指数") == "CODMn"
     assert conversion_factor("Mn", "µg/L") == pytest.approx(0.001)
+
+
+def test_table_2_alone_is_still_judged_and_never_enters_the_table_1_text() -> None:
+    only = pd.DataFrame([{"site_id": "D1", "time": "2026-10-15", "param": "SO4", "value": 300.0, "raw": None}])
+    s = _status("drinking_source", only)
+    assert s.status is Status.EXCEED and "硫酸盐" in s.explanation and "暂无地表水监测数据" in s.explanation
+    fe = _status("drinking_source", _sample(Fe="0.5L"))
+    assert "视为符合" not in fe.explanation  # Table 1's undetected-value note is not applied to a Table 2 item
