@@ -10,7 +10,9 @@ from pathlib import Path
 
 import streamlit as st
 
+import config
 from store import StoreError
+from textsafe import md
 from ui.auth import require_login_for_viewing, sidebar_account
 from ui.guard import page_errors_logged, refuse_cache_clear_messages
 from ui.store import get_store
@@ -19,12 +21,20 @@ from ui.store import get_store
 ICON = Path(__file__).resolve().parent / "static" / "icon.png"
 
 st.set_page_config(page_title="柴桑生态环境一张图", page_icon=str(ICON), layout="wide")
+try:
+    config.setup_logging()  # idempotent: once per log file, though Streamlit runs this script on every rerun
+except config.ConfigError as exc:
+    st.error(f"配置有误：{md(exc)}")
+    st.stop()
 refuse_cache_clear_messages()  # a websocket client must not flush every user's caches
 
 try:
     store = get_store()
+except config.ConfigError as exc:
+    st.error(f"配置有误：{md(exc)}")
+    st.stop()
 except StoreError as exc:
-    st.error(f"数据库无法打开：{exc}")
+    st.error(f"数据库无法打开：{md(exc)}")
     st.stop()
 sidebar_account(store)
 require_login_for_viewing()
