@@ -21,23 +21,19 @@ from ui.store import get_store
 ICON = Path(__file__).resolve().parent / "static" / "icon.png"
 
 st.set_page_config(page_title="柴桑生态环境一张图", page_icon=str(ICON), layout="wide")
-try:
-    config.setup_logging()  # idempotent: once per log file, though Streamlit runs this script on every rerun
-except config.ConfigError as exc:
-    st.error(f"配置有误：{md(exc)}")
-    st.stop()
 refuse_cache_clear_messages()  # a websocket client must not flush every user's caches
-
-try:
-    store = get_store()
+try:  # a mistyped setting (CHAISANG_AUTH_MODE, a login limit, the log file …): nothing runs until it is fixed
+    config.setup_logging()  # idempotent: once per log file, though Streamlit runs this script on every rerun
+    try:
+        store = get_store()
+    except StoreError as exc:
+        st.error(f"数据库无法打开：{md(exc)}")
+        st.stop()
+    sidebar_account(store)
+    require_login_for_viewing()
 except config.ConfigError as exc:
     st.error(f"配置有误：{md(exc)}")
     st.stop()
-except StoreError as exc:
-    st.error(f"数据库无法打开：{md(exc)}")
-    st.stop()
-sidebar_account(store)
-require_login_for_viewing()
 
 pages = [
     st.Page("app_pages/map.py", title="一张图", icon=":material/map:", default=True),
