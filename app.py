@@ -10,7 +10,9 @@ from pathlib import Path
 
 import streamlit as st
 
+import config
 from store import StoreError
+from textsafe import md
 from ui.auth import require_login_for_viewing, sidebar_account
 from ui.guard import page_errors_logged, refuse_cache_clear_messages
 from ui.store import get_store
@@ -20,14 +22,18 @@ ICON = Path(__file__).resolve().parent / "static" / "icon.png"
 
 st.set_page_config(page_title="柴桑生态环境一张图", page_icon=str(ICON), layout="wide")
 refuse_cache_clear_messages()  # a websocket client must not flush every user's caches
-
-try:
-    store = get_store()
-except StoreError as exc:
-    st.error(f"数据库无法打开：{exc}")
+try:  # a mistyped setting (CHAISANG_AUTH_MODE, a login limit, the log file …): nothing runs until it is fixed
+    config.setup_logging()  # idempotent: once per log file, though Streamlit runs this script on every rerun
+    try:
+        store = get_store()
+    except StoreError as exc:
+        st.error(f"数据库无法打开：{md(exc)}")
+        st.stop()
+    sidebar_account(store)
+    require_login_for_viewing()
+except config.ConfigError as exc:
+    st.error(f"配置有误：{md(exc)}")
     st.stop()
-sidebar_account(store)
-require_login_for_viewing()
 
 pages = [
     st.Page("app_pages/map.py", title="一张图", icon=":material/map:", default=True),

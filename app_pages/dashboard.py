@@ -18,7 +18,8 @@ from compliance.periods import months_between
 from compliance.sites import default_as_of
 from compliance.status import status_color
 from geo.dataset import Dataset
-from store import Role
+from geo.errors import GeoError
+from store import Role, StoreError
 from textsafe import md
 from ui.auth import can, current_user
 
@@ -47,7 +48,7 @@ def _styled(frame: pd.DataFrame, colors: list[str], column: str) -> Styler:
 st.title("“十四五”规划指标与重点项目")
 try:
     ds = _dataset()
-except Exception as exc:  # the store reports its own Chinese message
+except (StoreError, GeoError, BriefingError) as exc:  # Chinese messages; a bug goes to ui.guard, logged
     st.error(f"无法读取数据：{md(exc)}")
     st.stop()
 end = default_as_of(ds.measurements)

@@ -26,6 +26,8 @@ from compliance.indicators import IndicatorError, load_entries
 from compliance.periods import months_between, period_label
 from compliance.sites import default_as_of
 from geo.dataset import Dataset
+from geo.errors import GeoError
+from store import StoreError
 from textsafe import md
 
 
@@ -59,7 +61,7 @@ except FontMissingError as exc:
     st.stop()
 try:
     ds = _dataset()
-except Exception as exc:  # the store reports its own Chinese message
+except (StoreError, GeoError, BriefingError) as exc:  # Chinese messages; a bug goes to ui.guard, logged
     st.error(f"无法读取数据：{md(exc)}")
     st.stop()
 

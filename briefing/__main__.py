@@ -1,7 +1,9 @@
 """Command line: ``python -m briefing --out FILE.pdf [--period YYYY-MM] [--atlas]`` (PNG when FILE ends in .png).
 
 Reads the configured store (CHAISANG_DATABASE_URL / CHAISANG_DATA_DIR), or the default files with
-``--source files``.  Errors are printed in Chinese and exit with status 2.
+``--source files``.  Errors of the input (configuration, data, store, files) are printed in Chinese and exit
+with status 2; anything else is a bug and propagates with its traceback.  Log records go to the configured log
+file (``config.setup_logging``).
 """
 
 from __future__ import annotations
@@ -12,12 +14,18 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import config
 from briefing.errors import BriefingError
 from briefing.model import build_briefing
 from briefing.render import PAPER, page_count, render_pdf, render_png
 from briefing.source import SOURCES, entries_path, inspection_plan, load_dataset
 from compliance.errors import ComplianceError
 from compliance.indicators import load_entries
+from geo.errors import GeoError
+from store import StoreError
+
+#: The errors that mean "the input cannot make a briefing"; their messages are Chinese.
+INPUT_ERRORS = (BriefingError, ComplianceError, StoreError, GeoError, config.ConfigError, OSError)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -45,6 +53,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     out = Path(args.out)
     suffix = out.suffix.lower()
     try:
+        config.setup_logging()
         if suffix not in (".pdf", ".png"):
             raise BriefingError(f"输出文件“{out.name}”的扩展名无效：应为 .pdf 或 .png")
         if not out.parent.exists():
@@ -60,14 +69,9 @@ def run(argv: Sequence[str] | None = None) -> int:
             written = png_paths(out, n if args.atlas else 1)
             for k, path in enumerate(written, start=1):
                 render_png(b, path, page=k, paper=args.paper, atlas=args.atlas)
-    except (BriefingError, ComplianceError, OSError) as exc:
+    except INPUT_ERRORS as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
-    except Exception as exc:
-        if type(exc).__module__.startswith("store"):
-            print(f"错误：{exc}", file=sys.stderr)
-            return 2
-        raise
     took = time.perf_counter() - started
     print(f"已生成{b.period_label}简报：{', '.join(str(p) for p in written)}（{n} 页，用时 {took:.1f} 秒）")
     return 0

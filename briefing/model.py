@@ -15,6 +15,7 @@ import pandas as pd
 
 from briefing.errors import BriefingError
 from compliance import indicators as ind
+from compliance.config import WARN_FRACTION_DEFAULT
 from compliance.errors import ComplianceError
 from compliance.periods import compare_statuses, parse_period, period_end, period_label
 from compliance.sites import assess_all, default_as_of
@@ -254,7 +255,7 @@ def build_briefing(
     *,
     entries: Mapping[int, ind.EnteredValue] | None = None,
     inspection_plan: pd.DataFrame | None = None,
-    warn_fraction: float = 0.8,
+    warn_fraction: float = WARN_FRACTION_DEFAULT,
     stale_after: Mapping[str, int] | None = None,
     title: str = TITLE,
 ) -> Briefing:

@@ -25,7 +25,7 @@ def entries_path() -> Path:
 
     Interim storage until the store has a table for them.
     """
-    return Path(config.get("CHAISANG_DATA_DIR")) / ENTRIES_FILE
+    return config.data_dir() / ENTRIES_FILE
 
 
 def load_dataset(source: str = "store", **store_args: Any) -> Dataset:

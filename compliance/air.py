@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from compliance.config import FREQ_LABEL, stale_after_days
+from compliance.config import FREQ_LABEL, WARN_FRACTION_DEFAULT, stale_after_days
 from compliance.errors import ComplianceError, InvalidValueError, UnitMismatchError
 from compliance.params import PARAMS, get_param, param_name
 from compliance.status import AQI_LEVEL_STYLE, STATUS_STYLE, Basis, SiteStatus, Status
@@ -589,7 +589,7 @@ def site_status(
     as_of: dt.date,
     air_class: int = 2,
     freq: str = "daily",
-    warn_fraction: float = 0.8,
+    warn_fraction: float = WARN_FRACTION_DEFAULT,
     stale_after: Mapping[str, int] | None = None,
 ) -> SiteStatus:
     """Status of one air station from its latest day up to ``as_of``.

@@ -27,8 +27,12 @@ PRIORITY_POLLUTANTS: Final = frozenset({"CN", "Hg", "Cd", "Cr6", "Pb", "As", "Cu
 
 
 def stale_after_days(freq: str, table: MappingProxyType[str, int] | dict[str, int] | None = None) -> int:
-    """Allowed age in days of the latest sample for a monitoring frequency."""
-    days = STALE_AFTER_DAYS if table is None else table
+    """Allowed age in days of the latest sample for a monitoring frequency.
+
+    ``table`` may name only some frequencies (a partial setting such as ``monthly=60``); the others keep
+    :data:`STALE_AFTER_DAYS`.
+    """
+    days = {**STALE_AFTER_DAYS, **(table or {})}
     try:
         return int(days[freq])
     except KeyError:

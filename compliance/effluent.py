@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from compliance.config import stale_after_days
+from compliance.config import WARN_FRACTION_DEFAULT, stale_after_days
 from compliance.errors import ComplianceError
 from compliance.params import PARAMS, get_param
 from compliance.status import Basis, SiteStatus, Status
@@ -302,7 +302,7 @@ def site_status(
     grade_history: Sequence[Mapping[str, str]] | str,
     built: dt.date | None,
     as_of: dt.date,
-    warn_fraction: float = 0.8,
+    warn_fraction: float = WARN_FRACTION_DEFAULT,
     stale_after: Mapping[str, int] | None = None,
 ) -> SiteStatus:
     """Status of one WWTP from its latest daily means up to ``as_of``.

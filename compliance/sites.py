@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from compliance import air, drinking, effluent, schedule, water
+from compliance.config import WARN_FRACTION_DEFAULT
 from compliance.status import SiteStatus, Status
 
 # kind code -> Chinese name of its kind
@@ -46,7 +47,7 @@ def assess_sites(
     *,
     progress: pd.DataFrame | None = None,
     as_of: dt.date,
-    warn_fraction: float = 0.8,
+    warn_fraction: float = WARN_FRACTION_DEFAULT,
     stale_after: Mapping[str, int] | None = None,
 ) -> dict[str, SiteStatus]:
     """Status of every site in ``register`` (one row per site, properties of the data contract).
@@ -163,7 +164,7 @@ def assess_all(
     tasks: pd.DataFrame,
     *,
     as_of: dt.date,
-    warn_fraction: float = 0.8,
+    warn_fraction: float = WARN_FRACTION_DEFAULT,
     stale_after: Mapping[str, int] | None = None,
 ) -> dict[str, SiteStatus]:
     """Statuses of every map feature: register entries by ``site_id`` and tasks by ``task_id``."""

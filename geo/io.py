@@ -24,10 +24,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
+import pyogrio.errors
 import shapely
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as DefusedET
 from pyproj import CRS
+from pyproj.exceptions import CRSError
 from shapely.geometry import LinearRing, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
@@ -194,14 +196,24 @@ _EXT_FORMAT = {
 # --- format readers ---------------------------------------------------------------------------------
 
 
+#: What GDAL (through pyogrio) raises for a file it cannot read: a damaged or truncated file, not a bug of ours.
+#: Anything else (TypeError, KeyError, AttributeError …) is a programming error and propagates.
+GDAL_ERRORS: tuple[type[Exception], ...] = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError)
+
+
+def _gdal_message(exc: Exception) -> str:
+    return str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+
+
 def _pyogrio_read(path: str, name: str, **kwargs: Any) -> gpd.GeoDataFrame:
     try:
         return pyogrio.read_dataframe(path, **kwargs)
-    except GeoError:
-        raise
-    except Exception as exc:  # GDAL reports damage through many exception types
-        msg = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
-        raise CorruptFileError(name, msg) from None
+    except GDAL_ERRORS as exc:
+        raise CorruptFileError(name, _gdal_message(exc)) from None
+    except shapely.errors.ShapelyError as exc:  # GDAL read the file, its geometry cannot be built (one-point line)
+        raise CorruptFileError(name, f"几何无法构造（{_gdal_message(exc)}）") from None
+    except UnicodeDecodeError:  # attribute bytes that are not in the (declared or chosen) encoding
+        raise CorruptFileError(name, "属性表中有不符合所用文字编码的内容；可指定其他编码重试") from None
 
 
 def _read_shapefile(parts: dict[str, bytes], name: str, layer: str | None, encoding: str | None) -> _Raw:
@@ -285,8 +297,8 @@ def _read_gpkg(data: bytes, name: str, layer: str | None) -> _Raw:
         path.write_bytes(data)
         try:
             layers = [str(row[0]) for row in pyogrio.list_layers(str(path)) if row[1] is not None]
-        except Exception as exc:  # damaged SQLite files fail in GDAL in several ways
-            raise CorruptFileError(name, type(exc).__name__) from None
+        except GDAL_ERRORS as exc:  # a damaged SQLite file
+            raise CorruptFileError(name, _gdal_message(exc)) from None
         if not layers:
             raise EmptyFileError(name, "GeoPackage 中没有矢量图层")
         if layer is not None and layer not in layers:
@@ -561,7 +573,7 @@ def _resolve_crs(
     if crs is not None:
         try:
             src = as_crs(crs)
-        except Exception:  # pyproj raises CRSError for any unknown input
+        except CRSError:  # any input pyproj does not know
             raise VectorFileError(name, f"指定的坐标系“{crs}”无法识别") from None
         if raw.crs_declared and gdf.crs is not None and not as_crs(gdf.crs).equals(src):
             warnings.append(f"文件自带坐标系为 {_crs_label(as_crs(gdf.crs))}，已按指定的 {_crs_label(src)} 解释")
@@ -747,12 +759,9 @@ def read_vector(
         ``proposals`` for the user to confirm.
     """
     name = _display_name(source, filename)
-    try:
-        return _read_vector(source, name, crs, encoding, layer, offset, swap_xy, towgs84, plane4, district, max_bytes)
-    except GeoError:
-        raise
-    except Exception as exc:  # last line of defence: never leak a library exception to the UI
-        raise CorruptFileError(name, f"读取时出错（{type(exc).__name__}）") from exc
+    # no catch-all here: a bad file raises a GeoError from the reader that saw it; anything else is a bug and
+    # must reach the log with its traceback instead of telling the user that a good file is damaged
+    return _read_vector(source, name, crs, encoding, layer, offset, swap_xy, towgs84, plane4, district, max_bytes)
 
 
 def _read_vector(

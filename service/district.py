@@ -125,8 +125,7 @@ def district_as_of(
     version, ds = snapshot(store)
     settings = settings or EvalSettings.from_config()
     data_end = default_as_of(ds.measurements)
-    configured = config.get("CHAISANG_AS_OF")
-    day = as_of or (dt.date.fromisoformat(configured) if configured else data_end)
+    day = as_of or config.as_of() or data_end
     key = (version, day, settings)
     return _DISTRICTS.get(key, lambda: build_district(version, ds, day, data_end, settings))
 

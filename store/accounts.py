@@ -330,8 +330,8 @@ class AccountsMixin(StoreBase):
         """
         if conn.execute(select(s.users.c.id).where(s.users.c.role == Role.ADMIN.value)).first() is not None:
             return
-        name = _check_username(os.environ.get("CHAISANG_ADMIN_USER", "admin"))
-        password = os.environ.get("CHAISANG_ADMIN_PASSWORD") or ""
+        name = _check_username(config.get("CHAISANG_ADMIN_USER"))
+        password = config.get("CHAISANG_ADMIN_PASSWORD")
         generated = not password
         if generated:
             password = secrets.token_urlsafe(12)
@@ -343,11 +343,11 @@ class AccountsMixin(StoreBase):
                         "首次登录后须修改密码）", name, password, path)
 
     def _secrets_dir(self) -> Path:
-        """Where operator-only files go: the SQLite file's folder, else CHAISANG_DATA_DIR (default ./var)."""
+        """Where operator-only files go: the SQLite file's folder, else the configured data directory."""
         url = self.engine.url
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             return Path(str(url.database)).resolve().parent
-        return Path(os.environ.get("CHAISANG_DATA_DIR") or "var")
+        return config.data_dir()
 
 
 def write_initial_password(folder: Path, name: str, password: str) -> Path:

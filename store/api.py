@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import InternalError, OperationalError, ProgrammingError
 
+import config
 from store import migrate
 from store import schema as s
 from store.accounts import AccountsMixin
@@ -23,7 +23,6 @@ from store.sites import SitesMixin
 from store.work import WorkMixin
 
 log = logging.getLogger("store")
-DEFAULT_DATA_DIR = Path("var")
 _USE_DEFAULT = Path("<default>")
 
 
@@ -74,12 +73,12 @@ def resolve_url(url: str | None = None, data_dir: Path | None = None) -> str:
     """Database URL to use.
 
     Explicit URL; else an explicit data directory; else CHAISANG_DATABASE_URL; else SQLite
-    (``chaisang.sqlite``) in CHAISANG_DATA_DIR or ./var.
+    (``chaisang.sqlite``) in the configured data directory (:func:`config.data_dir`).
     """
     if url is None and data_dir is None:
-        url = os.environ.get("CHAISANG_DATABASE_URL") or None
+        url = config.database_url()
     if url is None:
-        base = Path(data_dir or os.environ.get("CHAISANG_DATA_DIR") or DEFAULT_DATA_DIR)
+        base = Path(data_dir or config.data_dir())
         base.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{(base / 'chaisang.sqlite').resolve()}"
     u = make_url(url)
@@ -99,7 +98,7 @@ def open_store(
     """Open (create, migrate and on first run seed) the store.
 
     ``url``: SQLAlchemy URL; default from CHAISANG_DATABASE_URL, else ``<data_dir>/chaisang.sqlite`` with
-    ``data_dir`` from CHAISANG_DATA_DIR or ./var.  ``sample_dir``/``boundaries_dir``: seed sources (default
+    ``data_dir`` from :func:`config.data_dir`.  ``sample_dir``/``boundaries_dir``: seed sources (default
     data/sample and data/boundaries; None to seed nothing).  ``initialise=False`` skips seeding and the first
     admin (used to restore a backup into an empty store).
     """

@@ -34,6 +34,7 @@ from shapely.geometry import mapping
 from sqlalchemy import Connection, LargeBinary, Table, UniqueConstraint, func, select, text
 from sqlalchemy.exc import DBAPIError, StatementError
 
+import config
 from store import schema as s
 from store.accounts import hash_password
 from store.api import Store, open_store
@@ -252,8 +253,8 @@ def set_admin_after_restore(store: Store) -> tuple[str, str | None]:
 
     Returns (user, generated password or None when it came from the environment).
     """
-    name = os.environ.get("CHAISANG_ADMIN_USER")
-    password = os.environ.get("CHAISANG_ADMIN_PASSWORD") or None
+    name = config.explicit("CHAISANG_ADMIN_USER")
+    password = config.explicit("CHAISANG_ADMIN_PASSWORD") or None
     generated = password is None
     if generated:
         password = secrets.token_urlsafe(12)
@@ -280,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("command", choices=["export", "import"], help="export 导出；import 恢复到空库")
     ap.add_argument("file", type=Path, help="备份文件 .zip")
     ap.add_argument("--url", help="数据库 URL（默认取 CHAISANG_DATABASE_URL，否则数据目录中的 SQLite 文件）")
-    ap.add_argument("--data-dir", type=Path, help="数据目录（默认 CHAISANG_DATA_DIR 或 ./var）")
+    ap.add_argument("--data-dir", type=Path, help="数据目录（默认 CHAISANG_DATA_DIR，未设置时为项目目录下的 var）")
     ap.add_argument("--max-bytes", type=int, default=MAX_RESTORE_BYTES,
                     help=f"恢复时解压后的总字节上限（默认 {MAX_RESTORE_BYTES}）")
     args = ap.parse_args(argv)

@@ -175,3 +175,22 @@ def test_audit_filters_and_overlap() -> None:
     new = pd.DataFrame({"site_id": ["S", "S"], "time": ["2026-10-01", "2026-10-02"], "param": ["TP", "TP"]})
     old = pd.DataFrame({"site_id": ["S"], "time": pd.to_datetime(["2026-10-01"]), "param": ["TP"]})
     assert stored_overlap(new, old) == 1
+
+
+def test_the_app_names_a_mistyped_setting_and_stops(store_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``CHAISANG_AUTH_MODE=ldap`` once ran as an anonymous read-only proxy session without a word."""
+    from streamlit.testing.v1 import AppTest
+
+    from textsafe import md
+
+    monkeypatch.setenv("CHAISANG_AUTH_MODE", "ldap")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    message = "CHAISANG_AUTH_MODE 应为 local、proxy、oidc 之一，实际为“ldap”"
+    assert [e.value for e in at.error] == [f"配置有误：{md(message)}"]
+    assert len(at.title) == 0  # no page ran
+    monkeypatch.setenv("CHAISANG_AUTH_MODE", "local")
+    monkeypatch.setenv("CHAISANG_LOG_FILE", str(store_dir / "app-test.log"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception and not at.error and len(at.title) == 1  # the map page
+    assert (store_dir / "app-test.log").exists()  # app.py set up the log file

@@ -60,3 +60,68 @@ def test_a_page_error_shows_only_the_chinese_message(caplog: pytest.LogCaptureFi
     logged = [r for r in caplog.records if r.name == "chaisang.errors" and incident in r.getMessage()]
     assert len(logged) == 1 and logged[0].exc_info is not None
     assert "secret detail /work/main/store/core.py" in caplog.text and "Traceback" in caplog.text
+
+
+def _config_error_script() -> None:
+    import config
+    from ui.guard import page_errors_logged
+
+    with page_errors_logged():
+        raise config.ConfigError("CHAISANG_AS_OF 应为 YYYY-MM-DD 形式的日期，实际为“2026/07/31”")
+
+
+def test_a_configuration_error_shows_its_chinese_message() -> None:
+    """The operator must see which setting is wrong, not an incident number."""
+    from streamlit.testing.v1 import AppTest
+
+    from textsafe import md
+
+    at = AppTest.from_function(_config_error_script, default_timeout=60).run()
+    assert len(at.exception) == 0
+    message = "CHAISANG_AS_OF 应为 YYYY-MM-DD 形式的日期，实际为“2026/07/31”"
+    assert [e.value for e in at.error] == [f"配置有误：{md(message)}"]
+
+
+def _panel_script() -> None:
+    import streamlit as st
+
+    from ui.guard import report_unexpected
+
+    try:
+        raise KeyError("site_id")
+    except KeyError as exc:
+        report_unexpected(exc, "点位详情")
+    st.write("the rest of the page")
+
+
+def test_report_unexpected_logs_the_traceback_and_shows_the_fixed_text(caplog: pytest.LogCaptureFixture) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_panel_script, default_timeout=60).run()
+    assert len(at.error) == 1 and at.error[0].value.startswith("点位详情出错，未能显示")
+    assert "site_id" not in at.error[0].value
+    assert any(m.value == "the rest of the page" for m in at.markdown)
+    logged = [r for r in caplog.records if r.name == "chaisang.errors"]
+    assert len(logged) == 1 and logged[0].exc_info is not None and "KeyError: 'site_id'" in caplog.text
+
+
+def test_a_panel_limit_line_skips_bad_register_rows_loudly_and_lets_bugs_through(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The limit line of the detail chart once returned nothing on *any* exception, without a word in the log."""
+    import datetime as dt
+
+    from compliance import water
+    from ui.panels import _limit_for
+
+    day = dt.date(2026, 7, 31)
+    site = {"site_id": "W01", "kind": "water_section", "target_class": 3, "water_body": "river"}
+    assert _limit_for(site, "NH3N", day)[0] == 1.0
+    assert _limit_for(site, "WT", day) == (None, "")  # no class limit for water temperature: quiet
+    assert not [r for r in caplog.records if r.name == "ui.panels"]
+    assert _limit_for({**site, "water_body": "sea"}, "NH3N", day) == (None, "")
+    assert any(r.name == "ui.panels" and r.levelname == "WARNING" and "W01" in r.getMessage()
+               for r in caplog.records)
+    monkeypatch.setattr(water, "limit", lambda *a: {}["bug"])
+    with pytest.raises(KeyError):
+        _limit_for(site, "NH3N", day)

@@ -15,6 +15,8 @@ import config
 from store import AuthenticationError, Role, Store, StoreError, User
 from textsafe import md
 
+#: The values of CHAISANG_AUTH_MODE.
+AUTH_MODES = ("local", "proxy", "oidc")
 _KEY = "auth_user"
 _REFUSED = "auth_refused_identity"
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
@@ -41,7 +43,7 @@ def sidebar_account(store: Store) -> User | None:
     A user who must change their password (generated first-admin password, admin reset) sees only the
     change-password form until they have done so: the page stops here.
     """
-    mode = config.get("CHAISANG_AUTH_MODE")
+    mode = config.choice("CHAISANG_AUTH_MODE", AUTH_MODES)
     if mode == "proxy":
         _from_proxy(store)
     elif mode == "oidc":
@@ -67,7 +69,7 @@ def sidebar_account(store: Store) -> User | None:
 
 def require_login_for_viewing() -> None:
     """Stop the page when anonymous viewing is switched off and nobody is signed in."""
-    if config.get("CHAISANG_ANONYMOUS_VIEW") != "1" and current_user() is None:
+    if config.choice("CHAISANG_ANONYMOUS_VIEW", ("1", "0")) == "0" and current_user() is None:
         st.info("请先在左侧登录。")
         st.stop()
 

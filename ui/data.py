@@ -76,4 +76,5 @@ def map_data() -> MapData:
     """The map data for the current settings."""
     stale = tuple(sorted(config.stale_days().items()))
     version = store_version(get_store())
-    return load_map_data(version, config.get("CHAISANG_AS_OF"), config.warn_fraction(), stale)
+    configured = config.as_of()  # validated: a malformed CHAISANG_AS_OF gets a message naming it
+    return load_map_data(version, configured.isoformat() if configured else "", config.warn_fraction(), stale)

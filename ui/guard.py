@@ -1,9 +1,12 @@
 """Server-side guards of the app frame: page errors are logged, never shown; anonymous cache flushes are refused.
 
-- ``page_errors_logged``: an exception raised by a page is written with its traceback to the server log (stderr,
-  logger ``chaisang.errors``) under a short incident number; the visitor sees one Chinese sentence with that
-  number, no exception text, no traceback, no file path. ``client.showErrorDetails = "none"`` in
-  .streamlit/config.toml covers what this does not wrap (widget callbacks, fragment reruns).
+- ``page_errors_logged``: an exception raised by a page is written with its traceback to the server log (the log
+  file of ``config.setup_logging`` and stderr, logger ``chaisang.errors``) under a short incident number; the
+  visitor sees one Chinese sentence with that number, no exception text, no traceback, no file path
+  (:func:`report_unexpected`, also for parts of a page that fail while the rest still shows). A
+  ``config.ConfigError`` is the operator's to fix and its Chinese message, naming the setting, is shown.
+  ``client.showErrorDetails = "none"`` in .streamlit/config.toml covers what this does not wrap (widget
+  callbacks, fragment reruns).
 - ``refuse_cache_clear_messages``: Streamlit clears every ``st.cache_data`` and ``st.cache_resource`` cache, for
   all users, when any websocket client sends the ``clear_cache`` BackMsg (the developer menu's "Clear cache"). The
   menu is hidden (``client.toolbarMode``), but a raw client can still send the message; this makes the server log
@@ -14,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -22,27 +24,18 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.app_session import AppSession
 
+import config
 import service
 from store import Role, User
+from textsafe import md
 
-ERROR_MESSAGE = ("页面出错，未能显示。错误已记录在服务器日志中（编号 {incident}），"
+ERROR_MESSAGE = ("{what}出错，未能显示。错误已记录在服务器日志中（编号 {incident}），"
                  "请刷新页面重试；如仍出错，请把编号告知系统管理员。")
 _REFUSED_MARK = "_chaisang_refuses_clear_cache"
 
-
-def _logger(name: str) -> logging.Logger:
-    """A logger that writes to stderr (where Streamlit logs too) and still propagates to any configured handler."""
-    log = logging.getLogger(name)
-    if not log.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-    return log
-
-
-errors_log = _logger("chaisang.errors")
-guard_log = _logger("chaisang.guard")
+# handlers: config.setup_logging (app.py) on the root logger; before that, logging's last resort (stderr)
+errors_log = logging.getLogger("chaisang.errors")
+guard_log = logging.getLogger("chaisang.guard")
 
 
 def new_incident() -> str:
@@ -58,10 +51,22 @@ def page_errors_logged() -> Iterator[None]:
     """
     try:
         yield
-    except Exception:
-        incident = new_incident()
-        errors_log.exception("page error, incident %s (page %s)", incident, _page_name())
-        st.error(ERROR_MESSAGE.format(incident=incident), icon=":material/error:")
+    except config.ConfigError as exc:
+        errors_log.error("configuration error (page %s): %s", _page_name(), exc)
+        st.error(f"配置有误：{md(exc)}", icon=":material/error:")
+    except Exception as exc:
+        report_unexpected(exc)
+
+
+def report_unexpected(exc: BaseException, what: str = "页面") -> str:
+    """Log ``exc`` (a bug, not a user error) with its traceback; show the fixed Chinese message; return the number.
+
+    ``what`` names the part that failed (页面, 点位详情 …) in the message; the exception text is never shown.
+    """
+    incident = new_incident()
+    errors_log.error("unexpected error in %s, incident %s (page %s)", what, incident, _page_name(), exc_info=exc)
+    st.error(ERROR_MESSAGE.format(what=what, incident=incident), icon=":material/error:")
+    return incident
 
 
 def _page_name() -> str:

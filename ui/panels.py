@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import Counter
 from collections.abc import Mapping
 from typing import Any
@@ -12,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from compliance import air, water
+from compliance.errors import ComplianceError
 from compliance.params import param_name
 from compliance.periods import months_between, period_label
 from compliance.rollup import task_kpi, water_kpi
@@ -20,6 +22,8 @@ from compliance.status import STATUS_STYLE, SiteStatus, Status, status_color, wa
 from service import rank_problems
 from textsafe import html_text, md
 from ui.data import MapData
+
+log = logging.getLogger(__name__)
 
 PLAN_PM25 = 31.7
 PLAN_GOOD_RATIO = 92.5
@@ -69,9 +73,14 @@ def _limit_for(row: Mapping[str, Any], param: str, as_of: dt.date) -> tuple[floa
         target = row.get("target_class")
         if target is None or pd.isna(target):
             return None, ""
+        body = str(row.get("water_body") or "river")
         try:
-            lim = water.limit(param, int(target), str(row.get("water_body") or "river"))
-        except Exception:
+            limit_row = water.limit_row(param, body)
+            if limit_row is None or limit_row.bound == "none":
+                return None, ""  # GB 3838 has no class limit for this item: nothing to draw
+            lim = water.limit(param, int(target), body)
+        except (ComplianceError, ValueError) as exc:  # the site's register row is wrong, the chart still shows
+            log.warning("no limit line for %s at site %s: %s", param, row.get("site_id"), exc)
             return None, ""
         if isinstance(lim, tuple):
             return None, ""

@@ -130,3 +130,16 @@ def test_cli_writes_a_pdf_and_reports_errors_in_chinese(tmp_path: Path, capsys: 
 def test_png_paths_number_the_pages() -> None:
     assert png_paths(Path("a/b.png"), 1) == [Path("a/b.png")]
     assert png_paths(Path("a/b.png"), 3)[-1] == Path("a/b-03.png")
+
+
+def test_cli_sets_up_the_log_file_and_names_a_bad_setting(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A config error once escaped as a traceback (only store errors were recognised, by module name)."""
+    monkeypatch.setenv("CHAISANG_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("CHAISANG_LOG_FILE", raising=False)
+    monkeypatch.setenv("CHAISANG_LOG_LEVEL", "LOUD")
+    assert run(["--out", str(tmp_path / "x.pdf"), "--source", "files"]) == 2
+    assert "CHAISANG_LOG_LEVEL" in capsys.readouterr().err
+    monkeypatch.setenv("CHAISANG_LOG_LEVEL", "INFO")
+    assert run(["--out", str(tmp_path / "x.docx"), "--source", "files"]) == 2
+    assert (tmp_path / "logs" / "app.log").exists()

@@ -13,7 +13,7 @@ from shapely.geometry import Point
 
 from geo.crs import distance_m
 from geo.detect import codec_from_cpg, detect_dbf_encoding, gk_epsg, propose_crs
-from geo.errors import CRSNotDeterminedError, MissingPartError, VectorFileError
+from geo.errors import CorruptFileError, CRSNotDeterminedError, MissingPartError, VectorFileError
 from geo.io import read_vector
 from geo.offset import wgs84_to_gcj02
 
@@ -131,3 +131,40 @@ def test_explicit_offset_on_geojson(tmp_path: Path) -> None:
 def test_missing_path_is_a_project_error(tmp_path: Path) -> None:
     with pytest.raises(VectorFileError):
         read_vector(tmp_path / "nope.zip")
+
+
+GOOD_GEOJSON = b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"a": 1}, ' \
+               b'"geometry": {"type": "Point", "coordinates": [115.88, 29.6]}}]}'
+
+
+def _raise(exc: Exception):  # type: ignore[no-untyped-def]
+    def boom(*_args: object, **_kwargs: object) -> None:
+        raise exc
+    return boom
+
+
+@pytest.mark.parametrize(("target", "data", "filename", "bug"), [
+    ("pyogrio.read_dataframe", GOOD_GEOJSON, "sites.geojson", TypeError("read_dataframe() got an unexpected kw")),
+    ("geo.io._walk_kml", (DATA / "bad" / "folders_extdata.kml").read_bytes(), "sites.kml", KeyError("folder")),
+    ("geo.io._resolve_crs", GOOD_GEOJSON, "sites.geojson", AttributeError("'NoneType' has no attribute 'crs'")),
+])
+def test_a_bug_in_the_read_path_propagates_instead_of_blaming_the_file(
+    target: str, data: bytes, filename: str, bug: Exception, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A programming error once became 文件已损坏或内容不完整 (a good file blamed, the traceback lost)."""
+    monkeypatch.setattr(target, _raise(bug))
+    with pytest.raises(type(bug)) as info:
+        read_vector(data, filename=filename)
+    assert info.value is bug  # not a CorruptFileError
+
+
+@pytest.mark.parametrize(("data", "filename", "detail"), [
+    (b"SQLite format 3\x00" + b"\x07" * 3000, "damaged.gpkg", ""),
+    (GOOD_GEOJSON[:60], "truncated.geojson", ""),
+    (b'{"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": [[0, 0]]}}',
+     "one_point_line.geojson", "几何无法构造"),
+])
+def test_a_really_damaged_file_still_gets_the_chinese_message(data: bytes, filename: str, detail: str) -> None:
+    with pytest.raises(CorruptFileError, match=f"文件已损坏或内容不完整.*{detail}") as info:
+        read_vector(data, filename=filename)
+    assert filename in str(info.value)
