@@ -243,6 +243,11 @@ def warn_fraction() -> float:
     return value
 
 
+def nd_mean_rule() -> str:
+    """How undetected values enter water period means: 'full' (at the detection limit) or 'half' (82号 第七条)."""
+    return choice("CHAISANG_ND_MEAN_RULE", ("full", "half"))
+
+
 def stale_days() -> dict[str, int]:
     """Allowed age of the latest sample per monitoring frequency, parsed from ``CHAISANG_STALE_DAYS``.
 

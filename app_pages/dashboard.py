@@ -12,32 +12,15 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from briefing import Briefing, BriefingError, build_briefing, entries_path, load_dataset
+from briefing import BriefingError, entries_path
 from compliance import indicators as ind
 from compliance.periods import months_between
-from compliance.sites import default_as_of
 from compliance.status import status_color
-from geo.dataset import Dataset
 from geo.errors import GeoError
 from store import Role, StoreError
 from textsafe import md
 from ui.auth import can, current_user
-
-
-@st.cache_data(show_spinner="正在读取数据…", ttl=300, max_entries=2)
-def _dataset() -> Dataset:
-    return load_dataset()
-
-
-@st.cache_data(show_spinner="正在计算指标…", ttl=300, max_entries=8)
-def _briefing(period: str, entries_stamp: float) -> Briefing:
-    del entries_stamp  # cache key only: a saved entry recomputes the table
-    return build_briefing(_dataset(), period, entries=ind.load_entries(entries_path()))
-
-
-def _stamp() -> float:
-    path = entries_path()
-    return path.stat().st_mtime if path.exists() else 0.0
+from ui.data import briefing, current_district
 
 
 def _styled(frame: pd.DataFrame, colors: list[str], column: str) -> Styler:
@@ -47,11 +30,10 @@ def _styled(frame: pd.DataFrame, colors: list[str], column: str) -> Styler:
 
 st.title("“十四五”规划指标与重点项目")
 try:
-    ds = _dataset()
+    end = current_district().data_end
 except (StoreError, GeoError, BriefingError) as exc:  # Chinese messages; a bug goes to ui.guard, logged
     st.error(f"无法读取数据：{md(exc)}")
     st.stop()
-end = default_as_of(ds.measurements)
 months = months_between(dt.date(end.year - 2, 1, 1), end)
 with st.sidebar:
     period = st.selectbox("评价月份", months[::-1], index=0,
@@ -60,7 +42,7 @@ with st.sidebar:
         st.cache_data.clear()
         st.rerun()
 try:
-    b = _briefing(period, _stamp())
+    b = briefing(period)
 except (BriefingError, ind.IndicatorError) as exc:
     st.error(md(exc))
     st.stop()

@@ -9,46 +9,25 @@ import datetime as dt
 
 import streamlit as st
 
-from briefing import (
-    Briefing,
-    BriefingError,
-    FontMissingError,
-    build_briefing,
-    cjk_family,
-    entries_path,
-    inspection_plan,
-    load_dataset,
-    page_count,
-    pdf_bytes,
-    png_bytes,
-)
-from compliance.indicators import IndicatorError, load_entries
+from briefing import BriefingError, FontMissingError, cjk_family, page_count, pdf_bytes, png_bytes
+from compliance.indicators import IndicatorError
 from compliance.periods import months_between, period_label
-from compliance.sites import default_as_of
-from geo.dataset import Dataset
 from geo.errors import GeoError
 from store import StoreError
 from textsafe import md
+from ui.data import briefing, current_district, data_version
 
 
-@st.cache_data(show_spinner="正在读取数据…", ttl=300, max_entries=2)
-def _dataset() -> Dataset:
-    return load_dataset()
+@st.cache_data(show_spinner="正在生成 PDF（分乡镇图册约需十几秒）…", max_entries=4)
+def _pdf(version: str, period: str, atlas: bool, paper: str) -> bytes:
+    del version  # cache key: a write to the store makes a new PDF
+    return pdf_bytes(briefing(period), atlas=atlas, paper=paper)
 
 
-@st.cache_data(show_spinner="正在汇总本期情况…", ttl=300, max_entries=8)
-def _briefing(period: str) -> Briefing:
-    return build_briefing(_dataset(), period, entries=load_entries(entries_path()), inspection_plan=inspection_plan())
-
-
-@st.cache_data(show_spinner="正在生成 PDF（分乡镇图册约需十几秒）…", ttl=300, max_entries=4)
-def _pdf(period: str, atlas: bool, paper: str) -> bytes:
-    return pdf_bytes(_briefing(period), atlas=atlas, paper=paper)
-
-
-@st.cache_data(show_spinner="正在生成图片…", ttl=300, max_entries=8)
-def _png(period: str, page: int, paper: str, atlas: bool) -> bytes:
-    return png_bytes(_briefing(period), page=page, paper=paper, atlas=atlas)
+@st.cache_data(show_spinner="正在生成图片…", max_entries=8)
+def _png(version: str, period: str, page: int, paper: str, atlas: bool) -> bytes:
+    del version
+    return png_bytes(briefing(period), page=page, paper=paper, atlas=atlas)
 
 
 st.title("一键简报")
@@ -60,19 +39,18 @@ except FontMissingError as exc:
     st.error(md(exc))
     st.stop()
 try:
-    ds = _dataset()
+    end = current_district().data_end
 except (StoreError, GeoError, BriefingError) as exc:  # Chinese messages; a bug goes to ui.guard, logged
     st.error(f"无法读取数据：{md(exc)}")
     st.stop()
 
-end = default_as_of(ds.measurements)
 months = months_between(dt.date(end.year - 2, 1, 1), end)[::-1]
 c1, c2, c3 = st.columns([2, 1, 1])
 period = c1.selectbox("简报月份", months, index=0, format_func=period_label)
 atlas = c2.toggle("附分乡镇图册", value=True, help="每个乡镇一页：放大的乡镇地图、点位状态与问题")
 paper = c3.radio("纸张（横向）", ["A3", "A4"], horizontal=True)
 try:
-    b = _briefing(period)
+    b = briefing(period)
 except (BriefingError, IndicatorError) as exc:
     st.error(md(exc))
     st.stop()
@@ -88,11 +66,11 @@ name = f"柴桑区生态环境简报_{period}{'_含图册' if atlas else ''}_{pa
 d1, d2 = st.columns(2)
 if d1.button("生成 PDF", type="primary", width="stretch"):
     try:
-        st.session_state.briefing_pdf = (name, _pdf(period, atlas, paper))
+        st.session_state.briefing_pdf = (name, _pdf(data_version(), period, atlas, paper))
     except (BriefingError, FontMissingError) as exc:
         st.error(md(exc))
 if d2.button("生成首页 PNG", width="stretch"):
-    st.session_state.briefing_png = (name, _png(period, 1, paper, False))
+    st.session_state.briefing_png = (name, _png(data_version(), period, 1, paper, False))
 
 ready = st.session_state.get("briefing_pdf")
 if ready and ready[0] == name:
@@ -105,4 +83,4 @@ if shot and shot[0] == name:
 
 with st.expander("预览", expanded=True):
     page = st.number_input("页码", min_value=1, max_value=pages, value=1, step=1)
-    st.image(_png(period, int(page), paper, atlas), width="stretch")
+    st.image(_png(data_version(), period, int(page), paper, atlas), width="stretch")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from briefing.errors import BriefingError, FontMissingError
 from briefing.fonts import cjk_family
-from briefing.model import Briefing, Kpi, build_briefing
+from briefing.model import Briefing, Kpi, build_briefing, build_store_briefing
 from briefing.render import (
     PAPER,
     SUMMARY_PAGES,
@@ -30,6 +30,7 @@ __all__ = [
     "FontMissingError",
     "Kpi",
     "build_briefing",
+    "build_store_briefing",
     "cjk_family",
     "entries_path",
     "inspection_plan",

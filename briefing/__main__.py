@@ -16,13 +16,15 @@ from pathlib import Path
 
 import config
 from briefing.errors import BriefingError
-from briefing.model import build_briefing
+from briefing.model import Briefing, build_briefing, build_store_briefing
 from briefing.render import PAPER, page_count, render_pdf, render_png
-from briefing.source import SOURCES, entries_path, inspection_plan, load_dataset
+from briefing.source import SOURCES, check_source, entries_path, inspection_plan
 from compliance.errors import ComplianceError
 from compliance.indicators import load_entries
+from geo.dataset import read_dataset
 from geo.errors import GeoError
-from store import StoreError
+from service import EvalSettings
+from store import StoreError, open_store
 
 #: The errors that mean "the input cannot make a briefing"; their messages are Chinese.
 INPUT_ERRORS = (BriefingError, ComplianceError, StoreError, GeoError, config.ConfigError, OSError)
@@ -47,6 +49,20 @@ def png_paths(out: Path, n: int) -> list[Path]:
     return [out.with_name(f"{out.stem}-{k:02d}{out.suffix}") for k in range(1, n + 1)]
 
 
+def briefing_from(source: str, period: str | None) -> Briefing:
+    """The briefing of ``period`` from the store (through the service, as the app) or the default files."""
+    check_source(source)
+    entries, plan = load_entries(entries_path()), inspection_plan()
+    if source == "files":
+        return build_briefing(read_dataset(), period, entries=entries, inspection_plan=plan,
+                              settings=EvalSettings.from_config())
+    store = open_store()
+    try:
+        return build_store_briefing(store, period, entries=entries, inspection_plan=plan)
+    finally:
+        store.close()
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Produce the briefing; returns the exit status."""
     args = parser().parse_args(argv)
@@ -59,8 +75,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         if not out.parent.exists():
             raise BriefingError(f"输出目录“{out.parent}”不存在")
         started = time.perf_counter()
-        ds = load_dataset(args.source)
-        b = build_briefing(ds, args.period, entries=load_entries(entries_path()), inspection_plan=inspection_plan())
+        b = briefing_from(args.source, args.period)
         if suffix == ".pdf":
             n = render_pdf(b, out, atlas=args.atlas, paper=args.paper)
             written = [out]

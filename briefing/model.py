@@ -18,10 +18,11 @@ from compliance import indicators as ind
 from compliance.config import WARN_FRACTION_DEFAULT
 from compliance.errors import ComplianceError
 from compliance.periods import compare_statuses, parse_period, period_end, period_label
-from compliance.sites import assess_all, default_as_of
+from compliance.sites import default_as_of
 from compliance.status import SiteStatus, Status, status_color
-from geo.dataset import Dataset, map_features
-from service import rank_problems
+from geo.dataset import Dataset
+from service import District, EvalSettings, build_district, district_as_of
+from store.api import Store
 
 TITLE = "柴桑区生态环境简报"
 DATA_SOURCE = "柴桑区生态环境局“柴桑生态环境一张图”（监测数据、站点台账、整改任务、项目进度）"
@@ -124,21 +125,10 @@ def previous_month(period: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------- features
-def _tasks_upto(tasks: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    opened = pd.to_datetime(tasks["opened"], errors="coerce")
-    return tasks[opened.isna() | (opened <= pd.Timestamp(as_of))]
-
-
-def _statuses(ds: Dataset, as_of: dt.date, warn_fraction: float, stale_after: Mapping[str, int] | None
-              ) -> dict[str, SiteStatus]:
-    return assess_all(ds.sites, ds.measurements, ds.progress, _tasks_upto(ds.tasks, as_of), as_of=as_of,
-                      warn_fraction=warn_fraction, stale_after=stale_after)
-
-
-def map_feature_frame(ds: Dataset, statuses: Mapping[str, SiteStatus], period_start: dt.date) -> gpd.GeoDataFrame:
-    """Sites and the tasks worth a marker: open ones, and those closed during the period."""
-    feats = map_features(ds)
-    feats = feats[feats["site_id"].astype(str).isin(statuses)].copy()
+def map_feature_frame(features: gpd.GeoDataFrame, statuses: Mapping[str, SiteStatus], period_start: dt.date
+                      ) -> gpd.GeoDataFrame:
+    """The district's features worth a marker: every site, open tasks, and tasks closed during the period."""
+    feats = features[features["site_id"].astype(str).isin(statuses)].copy()
     is_task = feats["kind"] == "task"
     keep = ~is_task
     for i in feats.index[is_task]:
@@ -151,7 +141,6 @@ def map_feature_frame(ds: Dataset, statuses: Mapping[str, SiteStatus], period_st
     return feats
 
 
-# ------------------------------------------------------------------------------------------------- KPIs
 def _kpi_from_row(row: ind.IndicatorRow, label: str) -> Kpi:
     i = row.indicator
     target = ind.fmt_value(i, i.target) if i.target is not None and i.direction != ind.TEXT else i.target_text
@@ -201,13 +190,12 @@ def short(text: str, limit: int = 60) -> str:
     return head if len(head) <= limit else head[: limit - 1] + "…"
 
 
-def ranked_problems(features: pd.DataFrame, statuses: Mapping[str, SiteStatus]) -> pd.DataFrame:
-    """Problem features in the one severity order of :func:`service.rank_problems`, explanations cut to 200.
+def ranked_problems(problems: pd.DataFrame) -> pd.DataFrame:
+    """The district's problem list (one severity order, :func:`service.rank_problems`), explanations cut to 200.
 
     Columns: 序号, 状态, 名称, 类型, 乡镇, 说明, site_id, status.
     """
-    out = rank_problems(features, statuses)
-    return out.assign(说明=out["说明"].map(lambda text: short(text, 200)))
+    return problems.assign(说明=problems["说明"].map(lambda text: short(text, 200)))
 
 
 # --------------------------------------------------------------------------------------------- projects
@@ -243,70 +231,95 @@ def _years(start: object, end: object) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ build
-def _flag_any(frame: pd.DataFrame, col: str) -> bool:
-    if col not in frame.columns:
-        return False
-    return bool(frame[col].fillna(False).astype(bool).any())
-
-
 def build_briefing(
     ds: Dataset,
     period: str | None = None,
     *,
     entries: Mapping[int, ind.EnteredValue] | None = None,
     inspection_plan: pd.DataFrame | None = None,
-    warn_fraction: float = WARN_FRACTION_DEFAULT,
-    stale_after: Mapping[str, int] | None = None,
+    settings: EvalSettings | None = None,
     title: str = TITLE,
 ) -> Briefing:
-    """Compute the briefing of month ``period`` ('YYYY-MM'; default: the latest month with data)."""
+    """The briefing of month ``period`` ('YYYY-MM'; default: the latest month with data) of a dataset.
+
+    Evaluated by :func:`service.build_district`, exactly as the screens evaluate the store.
+    """
+    settings = settings or EvalSettings(WARN_FRACTION_DEFAULT, ())
     data_end = default_as_of(ds.measurements)
     period, as_of = resolve_period(period, data_end)
+    now = build_district("dataset", ds, as_of, data_end, settings)
+    before = build_district("dataset", ds, period_end(previous_month(period)), data_end, settings)
+    return briefing_of(now, before, period, entries=entries, inspection_plan=inspection_plan, title=title)
+
+
+def build_store_briefing(
+    store: Store,
+    period: str | None = None,
+    *,
+    entries: Mapping[int, ind.EnteredValue] | None = None,
+    inspection_plan: pd.DataFrame | None = None,
+    settings: EvalSettings | None = None,
+    title: str = TITLE,
+) -> Briefing:
+    """The briefing of month ``period`` of the store: the same :func:`service.district_as_of` as the map."""
+    settings = settings or EvalSettings.from_config()
+    data_end = district_as_of(store, None, settings).data_end
+    period, as_of = resolve_period(period, data_end)
+    now = district_as_of(store, as_of, settings)
+    before = district_as_of(store, period_end(previous_month(period)), settings)
+    return briefing_of(now, before, period, entries=entries, inspection_plan=inspection_plan, title=title)
+
+
+def briefing_of(
+    now: District,
+    before: District,
+    period: str,
+    *,
+    entries: Mapping[int, ind.EnteredValue] | None = None,
+    inspection_plan: pd.DataFrame | None = None,
+    title: str = TITLE,
+) -> Briefing:
+    """Assemble the briefing of ``period`` from the district at its end (``now``) and a month earlier."""
+    ds, as_of = now.dataset, now.as_of
     prev = previous_month(period)
-    prev_as_of = period_end(prev)
-    statuses = _statuses(ds, as_of, warn_fraction, stale_after)
-    before = _statuses(ds, prev_as_of, warn_fraction, stale_after)
     start = dt.date(int(period[:4]), int(period[5:7]), 1)
-    features = map_feature_frame(ds, statuses, start)
+    features = map_feature_frame(now.features, now.statuses, start)
     names = dict(zip(features["site_id"].astype(str), features["name"].astype(str), strict=True))
-    changes = compare_statuses(before, statuses, names)
+    changes = compare_statuses(before.statuses, now.statuses, names)
     opened = pd.to_datetime(ds.tasks["opened"], errors="coerce")
     new_tasks = ds.tasks[(opened >= pd.Timestamp(start)) & (opened <= pd.Timestamp(as_of))]
-    computed = ind.compute_indicators(ds.sites, ds.measurements, as_of=as_of, span="year")
-    ytd = ind.compute_indicators(ds.sites, ds.measurements, as_of=as_of, span="ytd")
+    nd_rule = now.settings.nd_rule
+    computed = ind.compute_indicators(ds.sites, ds.measurements, as_of=as_of, span="year", nd_rule=nd_rule)
+    ytd = ind.compute_indicators(ds.sites, ds.measurements, as_of=as_of, span="ytd", nd_rule=nd_rule)
     rows = ind.indicator_table(computed, entries or {}, as_of=as_of, ytd=ytd)
-    town_names = [str(n) for n in ds.townships["name"]]
     notes = [CRS_NOTE, "数据来源：" + DATA_SOURCE, BOUNDARY_SOURCE]
-    sample = _flag_any(ds.sites, "sample")
-    approx_t = _flag_any(ds.townships, "approximate")
-    approx_s = _flag_any(ds.sites, "approximate")
-    if sample:
+    if now.sample:
         notes.append(SAMPLE_NOTE)
-    if approx_t:
+    if now.approximate_townships:
         notes.append(APPROX_TOWNSHIP_NOTE)
-    if approx_s:
+    if now.approximate_sites:
         notes.append(APPROX_SITE_NOTE)
     return Briefing(
         title=title,
         period=period,
         period_label=period_label(period),
         as_of=as_of,
-        data_end=data_end,
+        data_end=now.data_end,
         features=features,
-        statuses=statuses,
+        statuses=dict(now.statuses),
         district=ds.district,
         neighbours=ds.neighbours,
         townships=ds.townships,
-        township_names=town_names,
+        township_names=[str(n) for n in ds.townships["name"]],
         indicators=rows,
-        kpis=build_kpis(rows, statuses, features),
+        kpis=build_kpis(rows, now.statuses, features),
         changes=Changes(period_label(prev), changes, new_tasks),
-        problems=ranked_problems(features, statuses),
-        projects=project_table(ds.sites, statuses),
+        problems=ranked_problems(now.problems),
+        projects=project_table(ds.sites, now.statuses),
         inspection_plan=inspection_plan if inspection_plan is not None and len(inspection_plan) else None,
-        sample=sample,
-        approximate_townships=approx_t,
-        approximate_sites=approx_s,
+        sample=now.sample,
+        approximate_townships=now.approximate_townships,
+        approximate_sites=now.approximate_sites,
         notes=notes,
     )
 

@@ -14,7 +14,8 @@ import pandas as pd
 import config
 from briefing.errors import BriefingError
 from geo.dataset import Dataset, read_dataset
-from geo.io import points_from_lonlat
+from service import snapshot
+from store import open_store
 
 SOURCES = ("store", "files")
 ENTRIES_FILE = "indicator_entries.json"
@@ -31,44 +32,23 @@ def entries_path() -> Path:
 def load_dataset(source: str = "store", **store_args: Any) -> Dataset:
     """The dataset from ``source``: 'store' (open_store(); CHAISANG_DATABASE_URL / CHAISANG_DATA_DIR) or 'files'.
 
-    ``store_args`` go to :func:`store.open_store` (e.g. ``data_dir=`` in tests).
+    ``store_args`` go to :func:`store.open_store` (e.g. ``data_dir=`` in tests).  The store is read by the
+    service's one reader (:func:`service.snapshot`, once per data version).
     """
     if source == "files":
         return read_dataset()
-    if source != "store":
-        raise BriefingError(f"数据来源“{source}”无效；可用：{'、'.join(SOURCES)}")
+    check_source(source)
+    store = open_store(**store_args)
     try:
-        store_mod = importlib.import_module("store")
-    except ImportError:  # pragma: no cover - the store package is part of the app
-        return read_dataset()
-    store = store_mod.open_store(**store_args)
-    try:
-        return dataset_from_store(store)
+        return snapshot(store)[1]
     finally:
         store.close()
 
 
-def dataset_from_store(store: Any) -> Dataset:
-    """Read everything the briefing needs through the store's public API."""
-    tasks = store.list_tasks()
-    tasks = tasks.drop(columns=[c for c in ("version", "updated_at", "closure_note") if c in tasks.columns])
-    for col in ("opened", "due", "closed"):
-        tasks[col] = tasks[col].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)[:10])
-    tasks = tasks.fillna({"site_id": "", "description": "", "owner": "", "township": ""})
-    progress = store.project_progress()[["site_id", "date", "progress_pct", "note"]]
-    progress = progress.assign(date=pd.to_datetime(progress["date"]))
-    measurements = store.measurements()
-    measurements["time"] = pd.to_datetime(measurements["time"])
-    sites = store.list_sites()
-    return Dataset(
-        sites=sites.drop(columns=[c for c in ("version",) if c in sites.columns]),
-        measurements=measurements,
-        progress=progress,
-        tasks=points_from_lonlat(tasks),
-        district=store.boundary_layer("district"),
-        neighbours=store.boundary_layer("neighbours"),
-        townships=store.boundary_layer("townships"),
-    )
+def check_source(source: str) -> None:
+    """Refuse an unknown data source with a Chinese message naming the choices."""
+    if source not in SOURCES:
+        raise BriefingError(f"数据来源“{source}”无效；可用：{'、'.join(SOURCES)}")
 
 
 def inspection_plan() -> pd.DataFrame | None:

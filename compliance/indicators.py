@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from compliance import air, air_annual
+from compliance import air, air_annual, water_means
 from compliance.errors import ComplianceError
 from compliance.status import Status, status_color
 from compliance.water_vector import classify_table
@@ -316,8 +316,11 @@ def district_air_validity(sites: pd.DataFrame, measurements: pd.DataFrame, as_of
 
 
 def section_classes(sites: pd.DataFrame, measurements: pd.DataFrame, as_of: dt.date, kinds: Sequence[str],
-                    span: str = "year") -> pd.DataFrame:
-    """Class over the span of every site of ``kinds`` with data: site_id, control_level, target, water_class."""
+                    span: str = "year", nd_rule: str = water_means.ND_FULL) -> pd.DataFrame:
+    """Class over the span of every site of ``kinds`` with data: site_id, control_level, target, water_class.
+
+    ``nd_rule``: undetected values enter the means at the detection limit (``full``) or at half of it (``half``).
+    """
     first, last, _ = span_dates(as_of, span)
     reg = sites.loc[sites["kind"].isin(list(kinds))]
     data = _within(measurements, reg["site_id"].astype(str).tolist(), first, last)
@@ -329,7 +332,8 @@ def section_classes(sites: pd.DataFrame, measurements: pd.DataFrame, as_of: dt.d
         "water_body": reg["water_body"].fillna("river").to_numpy(),
         "target": pd.to_numeric(reg["target_class"], errors="coerce").to_numpy(),
     })
-    table = classify_table(data[["site_id", "time", "param", "value"]], frame, period="year")
+    cols_in = [c for c in ("site_id", "time", "param", "value", "raw") if c in data.columns]
+    table = classify_table(data[cols_in], frame, period="year", nd_rule=nd_rule)
     table = table[table["period"].astype(str) == str(first.year)]
     level = dict(zip(reg["site_id"].astype(str), reg.get("control_level", pd.Series(dtype=str)), strict=False))
     table = table.assign(control_level=table["site_id"].map(level))
@@ -343,9 +347,12 @@ def _share(classes: pd.DataFrame, best: int) -> tuple[float | None, int]:
     return round(100 * float((valid.astype(int) <= best).mean()), 1), len(valid)
 
 
-def compute_indicators(sites: pd.DataFrame, measurements: pd.DataFrame, *, as_of: dt.date, span: str = "year"
-                       ) -> dict[int, ComputedValue]:
-    """Values of the computable indicators (1, 2, 3, 4, 5, 21) that the data supports over ``span``."""
+def compute_indicators(sites: pd.DataFrame, measurements: pd.DataFrame, *, as_of: dt.date, span: str = "year",
+                       nd_rule: str = water_means.ND_FULL) -> dict[int, ComputedValue]:
+    """Values of the computable indicators (1, 2, 3, 4, 5, 21) that the data supports over ``span``.
+
+    ``nd_rule`` is how undetected values enter the water period means (``CHAISANG_ND_MEAN_RULE``).
+    """
     out: dict[int, ComputedValue] = {}
     label = span_dates(as_of, span)[2]
     stats = district_air_stats(sites, measurements, as_of, span)
@@ -365,7 +372,7 @@ def compute_indicators(sites: pd.DataFrame, measurements: pd.DataFrame, *, as_of
             out[2] = ComputedValue(2, stats.good_ratio, label,
                                    f"{label}有效天数 {stats.valid_days}，优良 {stats.good_days} 天，"
                                    f"比例 {stats.good_ratio:.1f}%" + ("；" + stats.note if stats.note else ""), n_air)
-    sections = section_classes(sites, measurements, as_of, ("water_section",), span)
+    sections = section_classes(sites, measurements, as_of, ("water_section",), span, nd_rule)
     for no, levels, best in ((3, ("国控",), 3), (4, ("省控",), 3), (5, ("国控", "省控"), 2)):
         sub = sections[sections["control_level"].isin(levels)]
         share, n = _share(sub, best)
@@ -373,7 +380,7 @@ def compute_indicators(sites: pd.DataFrame, measurements: pd.DataFrame, *, as_of
             good = round(share * n / 100)
             out[no] = ComputedValue(no, share, label, f"{label}均值评价：{n} 个{'、'.join(levels)}断面中 {good} 个"
                                     f"达到或好于{'Ⅲ' if best == 3 else 'Ⅱ'}类", n)
-    sources = section_classes(sites, measurements, as_of, ("drinking_source",), span)
+    sources = section_classes(sites, measurements, as_of, ("drinking_source",), span, nd_rule)
     sources = sources[sources["water_class"].notna() & sources["target"].notna()]
     if len(sources):
         meets = int(sources["meets_target"].astype(bool).sum())

@@ -17,6 +17,7 @@ from shapely.geometry import Point
 import config
 from compliance.sites import assess_all, default_as_of
 from compliance.status import SiteStatus, Status
+from compliance.water_means import ND_FULL
 from geo.dataset import DATA_DIR, Dataset, map_features
 from service.problems import rank_problems
 from store.api import Store
@@ -30,15 +31,19 @@ _TASK_TEXT = ("site_id", "description", "owner", "township")
 
 @dataclass(frozen=True)
 class EvalSettings:
-    """The evaluation choices that change a status: the bureau's warning band and the staleness days."""
+    """The evaluation choices that change a status or an indicator.
+
+    The bureau's warning band, the staleness days, and how undetected values enter water period means.
+    """
 
     warn_fraction: float
     stale_after: tuple[tuple[str, int], ...]
+    nd_rule: str = ND_FULL
 
     @classmethod
     def from_config(cls) -> EvalSettings:
-        """The configured settings (``CHAISANG_WARN_FRACTION``, ``CHAISANG_STALE_DAYS``)."""
-        return cls(config.warn_fraction(), tuple(sorted(config.stale_days().items())))
+        """The configured settings (``CHAISANG_WARN_FRACTION``, ``CHAISANG_STALE_DAYS``, ``CHAISANG_ND_MEAN_RULE``)."""
+        return cls(config.warn_fraction(), tuple(sorted(config.stale_days().items())), config.nd_mean_rule())
 
 
 @dataclass(frozen=True)

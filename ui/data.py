@@ -1,4 +1,8 @@
-"""Cached loading of the map's data, keyed by data version (never by a path alone)."""
+"""The screens' access to the one data path (:mod:`service`): the district and the briefing of the store.
+
+The service caches the store's snapshot per data version and each evaluation per (version, date, settings), so
+nothing here caches data by itself except the assembled briefing, keyed by the store's data version.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,10 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-import config
-from compliance.sites import assess_all, default_as_of
+from briefing import Briefing, build_store_briefing, entries_path, inspection_plan
+from compliance.indicators import load_entries
 from compliance.status import SiteStatus
-from geo.dataset import map_features
-from store.dataset import read_store_dataset
+from service import District, EvalSettings, district_as_of
 from ui.store import get_store, store_version
 
 
@@ -33,48 +36,45 @@ class MapData:
     progress: pd.DataFrame
     tasks: gpd.GeoDataFrame
     approximate_boundaries: bool
+    problems: pd.DataFrame
+    version: str
 
 
-@st.cache_data(show_spinner="正在加载数据并按标准评价…", max_entries=8)
-def load_map_data(
-    version: str, as_of_text: str, warn_fraction: float, stale_days: tuple[tuple[str, int], ...]
-) -> MapData:
-    """Read the dataset from the store and evaluate every feature; ``version`` is the store's data version."""
-    del version  # the cache key: changes on every write to the store
-    ds = read_store_dataset(get_store())
-    data_end = default_as_of(ds.measurements)
-    as_of = dt.date.fromisoformat(as_of_text) if as_of_text else data_end
-    statuses = assess_all(
-        ds.sites, ds.measurements, ds.progress, ds.tasks,
-        as_of=as_of, warn_fraction=warn_fraction, stale_after=dict(stale_days),
-    )
-    features = map_features(ds)
+def current_district(as_of: dt.date | None = None) -> District:
+    """The district on ``as_of`` (default: ``CHAISANG_AS_OF``, else the end of the latest month with data)."""
+    return district_as_of(get_store(), as_of, EvalSettings.from_config())
+
+
+def map_data(as_of: dt.date | None = None) -> MapData:
+    """The map data for the current settings: a view of :func:`current_district`."""
+    d = current_district(as_of)
+    ds = d.dataset
     return MapData(
-        features=features,
-        statuses=statuses,
-        district=ds.district,
-        neighbours=ds.neighbours,
-        townships=ds.townships,
-        as_of=as_of,
-        data_end=data_end,
-        sample=_any_flag(features, "sample"),
-        measurements=ds.measurements,
-        progress=ds.progress,
-        tasks=ds.tasks,
-        approximate_boundaries=_any_flag(ds.townships, "approximate"),
+        features=d.features, statuses=dict(d.statuses), district=ds.district, neighbours=ds.neighbours,
+        townships=ds.townships, as_of=d.as_of, data_end=d.data_end, sample=d.sample,
+        measurements=ds.measurements, progress=ds.progress, tasks=ds.tasks,
+        approximate_boundaries=d.approximate_townships, problems=d.problems, version=d.version,
     )
 
 
-def _any_flag(frame: pd.DataFrame, column: str) -> bool:
-    """True when any row has a true-ish ``column`` (booleans, 'true', '1', '是')."""
-    if column not in frame:
-        return False
-    return bool(frame[column].map(lambda v: str(v).strip().lower() in ("true", "1", "是", "yes")).any())
+def data_version() -> str:
+    """The store's data version (a cache key for anything derived from the data)."""
+    return store_version(get_store())
 
 
-def map_data() -> MapData:
-    """The map data for the current settings."""
-    stale = tuple(sorted(config.stale_days().items()))
-    version = store_version(get_store())
-    configured = config.as_of()  # validated: a malformed CHAISANG_AS_OF gets a message naming it
-    return load_map_data(version, configured.isoformat() if configured else "", config.warn_fraction(), stale)
+def entries_stamp() -> float:
+    """Modification time of the staff-entered indicator values (a cache key)."""
+    path = entries_path()
+    return path.stat().st_mtime if path.exists() else 0.0
+
+
+@st.cache_data(show_spinner="正在汇总本期情况…", max_entries=8)
+def _briefing(version: str, period: str, stamp: float, settings: EvalSettings) -> Briefing:
+    del version, stamp  # cache keys: a write to the store or a saved entry rebuilds the briefing
+    return build_store_briefing(get_store(), period, entries=load_entries(entries_path()),
+                                inspection_plan=inspection_plan(), settings=settings)
+
+
+def briefing(period: str) -> Briefing:
+    """The briefing of ``period`` from the store, through the same service as the map."""
+    return _briefing(data_version(), period, entries_stamp(), EvalSettings.from_config())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 import folium
@@ -19,15 +20,14 @@ from streamlit_folium import st_folium
 
 from compliance.periods import clamp_as_of
 from compliance.rollup import problems_by_township
-from compliance.sites import assess_all
 from compliance.status import SiteStatus
-from config import stale_days, warn_fraction
 from geo.offset import gcj02_to_wgs84
 from layers.basemaps import get_basemap
 from layers.compose import MapOptions, SplitMap, compose_split
 from layers.sitetable import site_table
 from layers.view import ViewState, filter_table
-from ui.data import MapData
+from service import District
+from ui.data import MapData, current_district
 from ui.store import get_store, store_version
 
 MAP_KEY = "site_map"
@@ -43,35 +43,28 @@ def register_of(data: MapData) -> pd.DataFrame:
     return data.features[data.features["kind"] != "task"]
 
 
-@st.cache_resource(show_spinner="正在按所选时段评价…", max_entries=48)
-def period_statuses(version: str, period: str, as_of_default: str, _data: MapData) -> dict[str, SiteStatus]:
-    """Statuses of every feature for ``period`` (as of the period end; '' = the default evaluation date)."""
-    del version  # cache key
+def period_district(data: MapData, period: str) -> District:
+    """The district at the end of ``period`` ('' = the default evaluation date), from the service's cache."""
     if not period:
-        return dict(_data.statuses)
-    as_of = clamp_as_of(period, _data.data_end)
-    if as_of == _data.as_of:
-        return dict(_data.statuses)
-    return assess_all(
-        register_of(_data), _data.measurements, _data.progress, _data.tasks, as_of=as_of,
-        warn_fraction=warn_fraction(), stale_after=stale_days(),
-    )
+        return current_district(data.as_of)
+    return current_district(clamp_as_of(period, data.data_end))
 
 
 def statuses_for(data: MapData, period: str) -> dict[str, SiteStatus]:
-    """Cached statuses of ``period`` for the current data version."""
-    return period_statuses(current_version(), period, data.as_of.isoformat(), data)
+    """Statuses of ``period`` for the current data version (tasks opened later did not exist yet)."""
+    return dict(period_district(data, period).statuses)
 
 
 @st.cache_resource(show_spinner=False, max_entries=48)
-def _table(version: str, period: str, _data: MapData, _statuses: dict[str, SiteStatus]) -> pd.DataFrame:
+def _table(version: str, period: str, _features: pd.DataFrame, _statuses: Mapping[str, SiteStatus]) -> pd.DataFrame:
     del version, period
-    return site_table(_data.features, _statuses)
+    return site_table(_features, dict(_statuses))
 
 
 def table_for(data: MapData, period: str) -> pd.DataFrame:
-    """The site table (``layers.sitetable``) of ``period``."""
-    return _table(current_version(), period, data, statuses_for(data, period))
+    """The site table (``layers.sitetable``) of ``period``: the features and statuses of that date."""
+    d = period_district(data, period)
+    return _table(d.version, d.as_of.isoformat(), d.features, d.statuses)
 
 
 @st.cache_resource(show_spinner="正在绘制地图…", max_entries=24)

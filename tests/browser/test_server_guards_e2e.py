@@ -22,7 +22,7 @@ from tests.browser.conftest import AppServer, start_app, stop_app, wait_idle
 from tests.browser.mapjs import wait_for_map_frame, wait_for_sites
 
 pytestmark = pytest.mark.browser
-MAP_CACHE = "load_map_data"
+MAP_CACHE = "_map"  # ui.map_view: the composed map, in st.cache_resource
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def test_an_anonymous_clear_cache_message_is_refused_and_logged(server, page_and
     send_backmsgs(srv.url, clear)
 
     metrics = cache_metrics(srv.url)  # the first computation of this server's metrics: after the message
-    assert re.search(rf'cache_memory_bytes\{{[^}}]*st_cache_data[^}}]*{MAP_CACHE}[^}}]*\}} [1-9]', metrics), metrics
+    assert re.search(rf'cache_memory_bytes\{{[^}}]*st_cache_resource[^}}]*{MAP_CACHE}[^}}]*\}} [1-9]', metrics), metrics
     assert re.search(r'cache_memory_bytes\{[^}]*st_cache_resource[^}]*get_store', metrics), metrics
     log = srv.log.read_text(errors="replace")
     assert "refused a clear_cache request from websocket session" in log, log[-3000:]
