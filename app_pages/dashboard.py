@@ -19,6 +19,7 @@ from compliance.status import status_color
 from geo.errors import GeoError
 from store import Role, StoreError
 from textsafe import md
+from ui import air_annual
 from ui.auth import can, current_user
 from ui.data import briefing, current_district
 
@@ -129,3 +130,5 @@ st.dataframe(
 )
 total = b.projects["投资（万元）"].sum()
 st.caption(f"合计投资 {total:,.0f} 万元；进度状态按计划年限线性推算（本系统规则，非国家标准），详见各项说明。")
+
+air_annual.render(current_district(b.as_of))

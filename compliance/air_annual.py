@@ -264,3 +264,43 @@ def district_annual_compliance(
         district = days.groupby(["time", "param"], as_index=False)["value"].mean()
     out["全区"] = annual_compliance(district, year, air_class)
     return out
+
+
+#: map of an annual status word to the shared status code (colours and legend)
+ANNUAL_STATUS: dict[str, str] = {"达标": "good", "超标": "exceed", INSUFFICIENT: "nodata"}
+
+
+def _item_cell(item: AnnualItem) -> str:
+    """``34（限值 35）`` or ``数据不足（212 天）`` for one annual statistic."""
+    if not item.valid:
+        return f"数据不足（{item.n_days} 天）"
+    mark = "" if item.meets else " 超标"
+    return f"{item.value}（限值 {item.limit}）{mark}"
+
+
+def annual_frame(results: dict[str, AnnualCompliance], names: dict[str, str]) -> pd.DataFrame:
+    """One row per station (the district last): status, each statistic against its limit, explanation.
+
+    ``names`` maps a site id to its display name; the district row is ``全区``.  Columns are Chinese labels.
+    """
+    rows = []
+    order = [k for k in results if k != "全区"] + (["全区"] if "全区" in results else [])
+    for key in order:
+        r = results[key]
+        row: dict[str, object] = {"站点": names.get(key, key), "年份": r.year, "状态": r.status}
+        for item in r.items:
+            unit = item.unit
+            row[f"{air._label(item.code)} {_STAT_CN[item.statistic]}（{unit}）"] = _item_cell(item)
+        row["评价标准"] = r.standard
+        row["说明"] = r.explanation
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def complete_years(times: pd.Series, as_of: dt.date) -> list[int]:
+    """Calendar years with data that are complete at ``as_of`` (newest first)."""
+    if times.empty:
+        return []
+    years = sorted(set(pd.to_datetime(times).dt.year.astype(int)), reverse=True)
+    last_complete = as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1
+    return [y for y in years if y <= last_complete]

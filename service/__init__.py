@@ -6,7 +6,8 @@ evaluation date and evaluation settings, and shared by every caller in the proce
 执法检查, 一键简报, ``python -m briefing`` and the exports).  No Streamlit here.
 """
 
-from service.district import District, EvalSettings, build_district, clear_cache, district_as_of, snapshot
+from service.district import District, EvalSettings, annual_air, build_district, clear_cache, district_as_of, snapshot
 from service.problems import rank_problems
 
-__all__ = ["District", "EvalSettings", "build_district", "clear_cache", "district_as_of", "rank_problems", "snapshot"]
+__all__ = ["District", "EvalSettings", "annual_air", "build_district", "clear_cache", "district_as_of", "rank_problems",
+           "snapshot"]

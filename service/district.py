@@ -15,6 +15,7 @@ import pandas as pd
 from shapely.geometry import Point
 
 import config
+from compliance.air_annual import AnnualCompliance, district_annual_compliance
 from compliance.sites import assess_all, default_as_of
 from compliance.status import SiteStatus, Status
 from compliance.water_means import ND_FULL
@@ -104,12 +105,14 @@ class _Lru:
 
 _SNAPSHOTS = _Lru(2)
 _DISTRICTS = _Lru(32)
+_ANNUAL_AIR = _Lru(16)
 
 
 def clear_cache() -> None:
     """Forget every snapshot and evaluation (each is rebuilt from the store on next use)."""
     _SNAPSHOTS.clear()
     _DISTRICTS.clear()
+    _ANNUAL_AIR.clear()
 
 
 def version_key(store: Store) -> str:
@@ -152,6 +155,16 @@ def build_district(
         sample=any_flag(features, "sample"), approximate_townships=any_flag(ds.townships, "approximate"),
         approximate_sites=any_flag(ds.sites, "approximate"), unlocated_tasks=len(tasks) - len(located),
     )
+
+
+def annual_air(district: District, year: int) -> dict[str, AnnualCompliance]:
+    """GB 3095 annual compliance of every air station and of the district (``'全区'``) for ``year``.
+
+    Computed once per data version and year (air class 2, the district's 二类区); validity per GB 3095 Table 4.
+    """
+    ds = district.dataset
+    return _ANNUAL_AIR.get((district.version, year),
+                           lambda: district_annual_compliance(ds.sites, ds.measurements, year))
 
 
 def tasks_upto(tasks: gpd.GeoDataFrame, as_of: dt.date) -> gpd.GeoDataFrame:
