@@ -41,7 +41,7 @@ from planning.targets import Circle, TargetFilter, area_from_drawings, choose_ta
 from store import Role, StoreError, User
 from textsafe import md
 from ui.auth import current_user
-from ui.data import map_data
+from ui.data import current_district, map_data
 from ui.store import get_store
 
 ss = st.session_state
@@ -50,6 +50,21 @@ use_local_assets()
 
 def _can_edit(user: User | None) -> bool:
     return user is not None and user.role.rank >= Role.EDITOR.rank
+
+
+def _task_section() -> pd.DataFrame:
+    """Tasks on the chosen date from the service: the same statuses and counts as 一张图 and 一键简报."""
+    today = dt.date.today()
+    options = {f"评价时点 {data.as_of.isoformat()}（与一张图、一键简报一致）": data.as_of,
+               f"今天 {today.isoformat()}": today}
+    day = options[st.radio("任务状态计算日期", list(options), horizontal=True, key="insp_task_day")]
+    district = current_district(day)
+    counts = district.task_counts()
+    c1, c2, c3 = st.columns(3)
+    c1.metric("逾期", counts[Status.OVERDUE])
+    c2.metric("整改中", counts[Status.IN_PROGRESS])
+    c3.metric("已销号", counts[Status.CLOSED])
+    return district.task_table()
 
 
 data = map_data()
@@ -275,15 +290,16 @@ with tab_record:
                 st.success(msg + (f"，并开具整改任务 {md(rec.task_id)}" if rec.task_id else ""))
             except (PlanningError, StoreError) as exc:
                 st.error(md(exc))
-    st.subheader("整改任务（按今天计算状态，逾期在前）")
-    tasks = task_table(store.list_tasks(), as_of=dt.date.today())
+    st.subheader("整改任务（逾期在前）")
+    tasks = _task_section()
     shown_tasks = tasks[["task_id", "status_label", "title", "township", "owner", "opened", "due", "closed"]].rename(
         columns={"task_id": "编号", "status_label": "状态", "title": "标题", "township": "乡镇", "owner": "责任单位",
                  "opened": "立案", "due": "期限", "closed": "销号"})
     overdue_css = f"color:{STATUS_STYLE[Status.OVERDUE].color};font-weight:bold"
     st.dataframe(shown_tasks.style.map(lambda v: overdue_css if v == STATUS_STYLE[Status.OVERDUE].label else "",
                                        subset=["状态"]), hide_index=True, width="stretch")
-    open_ids = tasks.loc[tasks["status"] != Status.CLOSED.value, "task_id"].tolist()
+    current = task_table(store.list_tasks(), as_of=dt.date.today())  # what can be closed now
+    open_ids = current.loc[current["status"] != Status.CLOSED.value, "task_id"].tolist()
     with st.form("insp_close", clear_on_submit=True):
         st.subheader("整改销号")
         tid = st.selectbox("整改任务", open_ids or ["（无未销号任务）"], key="insp_close_id")

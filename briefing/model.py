@@ -150,9 +150,13 @@ def _kpi_from_row(row: ind.IndicatorRow, label: str) -> Kpi:
                row.status_text, row.ytd_text)
 
 
-def build_kpis(rows: list[ind.IndicatorRow], statuses: Mapping[str, SiteStatus], features: pd.DataFrame
-               ) -> list[Kpi]:
-    """KPI panel: four plan indicators plus the month's exceedances, overdue tasks and delayed projects."""
+def build_kpis(rows: list[ind.IndicatorRow], statuses: Mapping[str, SiteStatus], features: pd.DataFrame,
+               task_counts: Mapping[Status, int]) -> list[Kpi]:
+    """KPI panel: four plan indicators plus the month's exceedances, overdue tasks and delayed projects.
+
+    ``task_counts`` is :meth:`service.District.task_counts` — every task on the evaluation date, located or not,
+    the same numbers as the map and 执法检查.
+    """
     by_no = {r.indicator.no: r for r in rows}
     out = [
         _kpi_from_row(by_no[1], "PM2.5 浓度"),
@@ -164,8 +168,8 @@ def build_kpis(rows: list[ind.IndicatorRow], statuses: Mapping[str, SiteStatus],
     cnt = Counter((kinds.get(sid), st.status) for sid, st in statuses.items() if sid in kinds)
     water = [sid for sid, k in kinds.items() if k in ("water_section", "drinking_source")]
     n_exceed = sum(1 for sid in kinds if statuses[sid].status == Status.EXCEED)
-    n_overdue = cnt[("task", Status.OVERDUE)]
-    n_open = n_overdue + cnt[("task", Status.IN_PROGRESS)]
+    n_overdue = task_counts.get(Status.OVERDUE, 0)
+    n_open = n_overdue + task_counts.get(Status.IN_PROGRESS, 0)
     n_proj = sum(1 for k in kinds.values() if k == "project")
     n_delayed = cnt[("project", Status.DELAYED)]
     n_water_ok = sum(1 for sid in water if statuses[sid].status in (Status.GOOD, Status.WARN))
@@ -312,7 +316,7 @@ def briefing_of(
         townships=ds.townships,
         township_names=[str(n) for n in ds.townships["name"]],
         indicators=rows,
-        kpis=build_kpis(rows, now.statuses, features),
+        kpis=build_kpis(rows, now.statuses, features, now.task_counts()),
         changes=Changes(period_label(prev), changes, new_tasks),
         problems=ranked_problems(now.problems),
         projects=project_table(ds.sites, now.statuses),

@@ -17,7 +17,7 @@ from shapely.geometry import Point
 import config
 from compliance.air_annual import AnnualCompliance, district_annual_compliance
 from compliance.sites import assess_all, default_as_of
-from compliance.status import SiteStatus, Status
+from compliance.status import STATUS_STYLE, SiteStatus, Status
 from compliance.water_means import ND_FULL
 from geo.dataset import DATA_DIR, Dataset, map_features
 from service.problems import rank_problems
@@ -76,6 +76,20 @@ class District:
         for tid in self.tasks["task_id"].astype(str):
             out[self.statuses[tid].status] = out.get(self.statuses[tid].status, 0) + 1
         return out
+
+    def task_table(self) -> pd.DataFrame:
+        """Every task on ``as_of`` with ``status``, ``status_label`` and ``explanation``: overdue first, then by due.
+
+        The statuses are the district's own (the map's and the briefing's), so 执法检查 shows the same counts.
+        """
+        df = pd.DataFrame(self.tasks.drop(columns="geometry", errors="ignore")).copy()
+        sts = [self.statuses[str(t)] for t in df["task_id"]]
+        df["status"] = [s.status.value for s in sts]
+        df["status_label"] = [s.label for s in sts]
+        df["explanation"] = [s.explanation for s in sts]
+        df["_o"] = [STATUS_STYLE[s.status].order for s in sts]
+        df["_due"] = df["due"].astype(str).replace("", "9999-12-31")  # no due date: last
+        return df.sort_values(["_o", "_due", "task_id"]).drop(columns=["_o", "_due"]).reset_index(drop=True)
 
 
 class _Lru:

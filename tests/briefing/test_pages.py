@@ -64,7 +64,7 @@ def test_dashboard_rejects_an_entry_without_source(data_dir: Path) -> None:
 def test_viewers_get_no_entry_form(data_dir: Path, user: User | None) -> None:
     at = dashboard(user)
     assert not at.exception
-    assert len(at.dataframe) == 2
+    assert len(at.dataframe) == 3  # indicators, projects, annual air compliance
     assert not [b for b in at.button if b.label == "保存"]
     assert any("编辑" in c.value for c in at.caption)
 
